@@ -1,0 +1,151 @@
+"""Reference data: departments, halls, windows, staff and service items, each event-sourced
+so an audit sees the rules in force on any day."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.base import Actor, InvalidValue, SunlightAggregate, natural_id
+
+HALL_LEVELS = ("city", "district", "street", "community")
+STAFF_ROLES = ("window_staff", "chief_representative")
+ITEM_KINDS = ("immediate", "promised", "reported", "joint")
+WINDOW_KINDS = ("comprehensive", "specialist")
+
+
+class CatalogueEntry(SunlightAggregate):
+    """An entry keyed by its code; the id is derived from kind and code."""
+
+    KIND = ""
+
+    @classmethod
+    def id_for(cls, code: str) -> object:
+        return natural_id(cls.KIND, code)
+
+    @classmethod
+    def register(cls, *, code: str, occurred_at: datetime, actor: Actor, recorded_at: datetime, **fields: object):
+        return cls._create(
+            cls.Registered,
+            id=cls.id_for(code),
+            code=code,
+            occurred_at=occurred_at,
+            actor=actor.as_dict(),
+            previous_hash=SunlightAggregate.last_hash,
+            timestamp=recorded_at,
+            **fields,
+        )
+
+
+class Department(CatalogueEntry):
+    KIND = "department"
+
+    class Registered(SunlightAggregate.Created):
+        code: str
+        name: str
+
+    def __init__(self, code: str, name: str) -> None:
+        self.code, self.name = code, name
+
+
+class Hall(CatalogueEntry):
+    KIND = "hall"
+
+    class Registered(SunlightAggregate.Created):
+        code: str
+        name: str
+        level: str
+
+    def __init__(self, code: str, name: str, level: str) -> None:
+        check_choice("level", level, HALL_LEVELS)
+        self.code, self.name, self.level = code, name, level
+
+
+class Window(CatalogueEntry):
+    KIND = "window"
+
+    class Registered(SunlightAggregate.Created):
+        code: str
+        name: str
+        hall: str
+        department: str
+        kind: str
+
+    def __init__(self, code: str, name: str, hall: str, department: str, kind: str) -> None:
+        check_choice("kind", kind, WINDOW_KINDS)
+        self.code, self.name, self.hall, self.department, self.kind = code, name, hall, department, kind
+
+
+class Staff(CatalogueEntry):
+    KIND = "staff"
+
+    class Registered(SunlightAggregate.Created):
+        code: str
+        name: str
+        window: str
+        department: str
+        role: str
+
+    def __init__(self, code: str, name: str, window: str, department: str, role: str) -> None:
+        check_choice("role", role, STAFF_ROLES)
+        self.code, self.name, self.window, self.department, self.role = code, name, window, department, role
+
+
+class ServiceItem(CatalogueEntry):
+    """A service item (事项) with its legal and promised limits in working days."""
+
+    KIND = "item"
+
+    class Registered(SunlightAggregate.Created):
+        code: str
+        name: str
+        department: str
+        kind: str
+        legal_days: int
+        promised_days: int
+
+    def __init__(self, code: str, name: str, department: str, kind: str, legal_days: int, promised_days: int) -> None:
+        check_choice("kind", kind, ITEM_KINDS)
+        check_limits(legal_days, promised_days)
+        self.code, self.name, self.department, self.kind = code, name, department, kind
+        self.legal_days, self.promised_days = legal_days, promised_days
+
+    class LimitsChanged(SunlightAggregate.Event):
+        """Carries the whole item, so a consumer of the topic needs no earlier event."""
+
+        code: str
+        name: str
+        department: str
+        kind: str
+        legal_days: int
+        promised_days: int
+
+        def apply(self, item: ServiceItem) -> None:
+            item.legal_days, item.promised_days = self.legal_days, self.promised_days
+
+    def change_limits(self, *, legal_days: int, promised_days: int, occurred_at: datetime, actor: Actor, recorded_at: datetime) -> None:
+        check_limits(legal_days, promised_days)
+        self.record(self.LimitsChanged, occurred_at=occurred_at, actor=actor, recorded_at=recorded_at,
+                    code=self.code, name=self.name, department=self.department, kind=self.kind,
+                    legal_days=legal_days, promised_days=promised_days)
+
+    @property
+    def clock_days(self) -> int:
+        """Working days the SLA clock allows: an immediate item must be done the same day."""
+        return 0 if self.kind == "immediate" else self.promised_days
+
+
+def check_choice(field: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise InvalidValue(field, f"{field} must be one of {', '.join(choices)}; got '{value}'")
+
+
+def check_limits(legal_days: int, promised_days: int) -> None:
+    if legal_days < 0:
+        raise InvalidValue("legal_days", "legal_days must not be negative")
+    if promised_days < 0:
+        raise InvalidValue("promised_days", "promised_days must not be negative")
+    if promised_days > legal_days:
+        raise InvalidValue("promised_days", f"promised_days ({promised_days}) must not exceed legal_days ({legal_days})")
+
+
+CATALOGUE = {cls.KIND: cls for cls in (Department, Hall, Window, Staff, ServiceItem)}

@@ -1,0 +1,72 @@
+"""The one wire format of Sunlight events: what the relay publishes and every projector reads."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from domain.base import event_hash
+from domain.clock import beijing
+
+SCHEMA_VERSION = 1
+ENVELOPE_FIELDS_OF_EVENT = {
+    "originator_id", "originator_version", "originator_topic", "timestamp", "occurred_at", "actor", "previous_hash",
+}
+
+
+@dataclass(frozen=True)
+class Envelope:
+    type: str                # "CaseAccepted": aggregate class + past-tense event class
+    schema_version: int
+    stream: str              # "case", "department", "hall", "window", "staff", "item"
+    aggregate_id: str        # UUID; also the Kafka message key
+    version: int             # 1, 2, … within the aggregate's stream
+    position: int            # the event's place in the store's notification log
+    occurred_at: str         # business time, ISO 8601 with +08:00
+    recorded_at: str         # record time, ISO 8601 UTC
+    actor: dict[str, str]    # {"user": …, "role": …}
+    payload: dict[str, Any]  # the event's own fields
+    hash: str                # SHA-256 of this event
+    previous_hash: str       # hash of the previous event of this stream ("0"*64 for the first)
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Envelope:
+        return cls(**orjson.loads(data))
+
+    @property
+    def key(self) -> bytes:
+        return self.aggregate_id.encode()
+
+
+def envelope_of(event: Any, position: int) -> Envelope:
+    """Wrap a domain event read from the store's notification log at `position`."""
+    aggregate_name, event_name = type(event).__qualname__.split(".")[-2:]
+    aggregate_class = type(event).__qualname__.split(".")[0]
+    return Envelope(
+        type=f"{aggregate_name}{event_name}",
+        schema_version=SCHEMA_VERSION,
+        stream=stream_of(aggregate_class),
+        aggregate_id=str(event.originator_id),
+        version=event.originator_version,
+        position=position,
+        occurred_at=beijing(event.occurred_at).isoformat(),
+        recorded_at=event.timestamp.isoformat(),
+        actor=dict(event.actor),
+        payload={name: _plain(value) for name, value in vars(event).items() if name not in ENVELOPE_FIELDS_OF_EVENT},
+        hash=event_hash(event),
+        previous_hash=event.previous_hash,
+    )
+
+
+def stream_of(aggregate_class: str) -> str:
+    return {"ServiceItem": "item"}.get(aggregate_class, aggregate_class.lower())
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
