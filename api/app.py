@@ -1,0 +1,27 @@
+"""The FastAPI application of one deployment."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.bootstrap import Deployment
+from api.errors import install_error_handlers
+from api.routes import cases, catalogue, system, warnings
+
+
+def create_app(deployment: Deployment) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        deployment.start()
+        yield
+        deployment.stop()
+
+    app = FastAPI(title="Sunlight", version="0.1.0", lifespan=lifespan,
+                  description="Event-sourced performance supervision for service centres and 12345 hotlines.")
+    app.state.deployment = deployment
+    install_error_handlers(app)
+    for module in (system, catalogue, cases, warnings):
+        app.include_router(module.router)
+    return app

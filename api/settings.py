@@ -1,0 +1,54 @@
+"""Every setting of a deployment, read from the environment (prefix SUNLIGHT_) once, at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SUNLIGHT_", env_file=".env", extra="ignore")
+
+    mode: Literal["embedded", "server"] = "embedded"
+    data_dir: Path = Path(".sunlight")
+    admin_password: str | None = None
+    secret_key: str | None = None
+    token_minutes: int = 8 * 60
+
+    # Server mode; the defaults are what `make services` starts on loopback.
+    database_url: str = "postgresql://sunlight:sunlight@127.0.0.1:5432/sunlight"
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_topic: str = "sunlight.events"
+    kafka_group: str = "sunlight-projector"
+    clickhouse_url: str = "clickhouse://127.0.0.1:9000/sunlight"
+
+    calendar_overrides: Path = REPOSITORY / "config" / "calendar-overrides.toml"
+    yellow_percent: int = 20
+    yellow_min_days: int = 1
+    # How long a read waits for the read models to include the latest write.
+    read_wait_seconds: float = 10.0
+
+    def event_store_env(self, store: str = "events") -> dict[str, str]:
+        """eventsourcing's persistence settings for one store ("events" or "accounts").
+
+        PostgreSQL names tables after the application; SQLite does not, so users get their own
+        file there: their events must never enter the log that is published."""
+        if self.mode == "embedded":
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                    "SQLITE_DBNAME": str(self.data_dir / f"{store}.sqlite3"), "SQLITE_LOCK_TIMEOUT": "10"}
+        dsn = urlparse(self.database_url)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": dsn.path.strip("/") or "sunlight",
+            "POSTGRES_HOST": dsn.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(dsn.port or 5432),
+            "POSTGRES_USER": dsn.username or "sunlight",
+            "POSTGRES_PASSWORD": dsn.password or "",
+            "POSTGRES_POOL_SIZE": "10",
+        }

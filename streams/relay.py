@@ -1,0 +1,94 @@
+"""Server mode: publish the event store's notification log to Kafka, keyed by aggregate id.
+
+At least once: the position is saved in PostgreSQL only after Kafka acknowledged the batch,
+so a relay killed mid-batch resends it; consumers are idempotent on (aggregate_id, version)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import psycopg
+from kafka import KafkaProducer
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from streams.follower import read_envelopes
+
+log = logging.getLogger("sunlight.relay")
+PARTITIONS = 4
+
+
+class RelayPosition:
+    """How far the relay has published, kept beside the events it publishes."""
+
+    def __init__(self, dsn: str, topic: str) -> None:
+        self.dsn, self.topic = dsn, topic
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute("CREATE TABLE IF NOT EXISTS sunlight_relay_positions "
+                               "(topic text PRIMARY KEY, position bigint NOT NULL)")
+
+    def load(self) -> int:
+        with psycopg.connect(self.dsn) as connection:
+            row = connection.execute("SELECT position FROM sunlight_relay_positions WHERE topic = %s",
+                                     (self.topic,)).fetchone()
+        return row[0] if row else 0
+
+    def save(self, position: int) -> None:
+        with psycopg.connect(self.dsn, autocommit=True) as connection:
+            connection.execute(
+                "INSERT INTO sunlight_relay_positions (topic, position) VALUES (%s, %s) "
+                "ON CONFLICT (topic) DO UPDATE SET position = EXCLUDED.position", (self.topic, position))
+
+
+def ensure_topic(bootstrap: str, topic: str, partitions: int = PARTITIONS) -> None:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="sunlight-admin")
+    try:
+        if topic not in admin.list_topics():
+            admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
+    except TopicAlreadyExistsError:
+        pass
+    finally:
+        admin.close()
+
+
+class Relay:
+    def __init__(self, centre, producer: KafkaProducer, topic: str, position: RelayPosition,
+                 batch_size: int = 2000, interval: float = 0.2) -> None:
+        self.centre, self.producer, self.topic, self.position = centre, producer, topic, position
+        self.batch_size, self.interval = batch_size, interval
+
+    def publish_next_batch(self, after: int) -> int:
+        """Publish the envelopes after `after`; returns the new position (unchanged if none)."""
+        envelopes = read_envelopes(self.centre, after, self.batch_size)
+        for envelope in envelopes:
+            self.producer.send(self.topic, key=envelope.key, value=envelope.to_json())
+        if not envelopes:
+            return after
+        self.producer.flush()
+        self.position.save(envelopes[-1].position)
+        return envelopes[-1].position
+
+    def run(self, stop: threading.Event) -> None:
+        published = self.position.load()
+        log.info("relay starting after position %d", published)
+        while not stop.is_set():
+            newer = self.publish_next_batch(published)
+            if newer == published:
+                stop.wait(self.interval)
+            published = newer
+
+
+def run_relay(settings, stop: threading.Event | None = None) -> None:
+    from api.bootstrap import build_centre
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    ensure_topic(settings.kafka_bootstrap, settings.kafka_topic)
+    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=5,
+                             enable_idempotence=True, client_id="sunlight-relay")
+    relay = Relay(build_centre(settings), producer, settings.kafka_topic,
+                  RelayPosition(settings.database_url, settings.kafka_topic))
+    try:
+        relay.run(stop or threading.Event())
+    finally:
+        producer.close()
