@@ -4,11 +4,11 @@ identity, so an event delivered twice replaces itself instead of counting twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from domain.calendar import WorkingCalendar
-from domain.clock import local_date
+from domain.clock import beijing, local_date
 from projections.backends import ClickHouse, quote
 from projections.schema import EVENT_TABLES, TABLES
 from streams.envelope import Envelope
@@ -85,8 +85,12 @@ def rows_by_table(envelopes: Iterable[Envelope]) -> dict[str, list[dict[str, Any
     return tables
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def microseconds(moment: datetime) -> int:
-    return round(moment.timestamp() * 1_000_000)
+    """Exact microseconds since the epoch; a naive moment is Beijing time, as everywhere."""
+    return (beijing(moment) - EPOCH) // timedelta(microseconds=1)
 
 
 class Projector:
