@@ -65,7 +65,8 @@ def run_projector(settings, stop: threading.Event | None = None) -> None:
     ensure_topic(settings.kafka_bootstrap, settings.kafka_topic)
     consumer = KafkaConsumer(settings.kafka_topic, bootstrap_servers=settings.kafka_bootstrap,
                              group_id=settings.kafka_group, enable_auto_commit=False,
-                             auto_offset_reset="earliest", client_id="sunlight-projector")
+                             auto_offset_reset="earliest", client_id="sunlight-projector",
+                             session_timeout_ms=6000, heartbeat_interval_ms=2000)
     dead_letters = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
     log.info("projecting %s into %s", settings.kafka_topic, settings.clickhouse_url)
     try:

@@ -1,0 +1,100 @@
+"""Sunlight benchmarks: first figures, printed side by side from one run (never asserted in tests).
+
+  commands/s through the API   embedded `sunlight api` over HTTP, one client, then four in parallel
+  rebuild events/s             the same event store replayed into chDB and into the ClickHouse server
+
+Usage: .venv/bin/python bench/run.py [--cases 3000] [--commands 600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from domain.application import ServiceCentre  # noqa: E402
+from projections.backends import ChdbClickHouse, ServerClickHouse  # noqa: E402
+from projections.projector import Projector  # noqa: E402
+from projections.rebuild import rebuild  # noqa: E402
+from tests.utils.api_client import Api  # noqa: E402
+from tests.utils.cases import random_case, random_moment, register_catalogue  # noqa: E402
+from tests.utils.processes import Process, free_port, wait_for_http  # noqa: E402
+
+
+def commands_per_second(workdir: Path, commands: int, clients: int) -> float:
+    port = free_port()
+    process = Process(["api", "--data", str(workdir / f"api{clients}"), "--port", str(port)],
+                      {"SUNLIGHT_ADMIN_PASSWORD": "bench-password"}, workdir / f"api{clients}.log").start()
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/health", process)
+        admin = Api(f"http://127.0.0.1:{port}").login("admin", "bench-password")
+        admin.create_catalogue()
+
+        def lifecycle(index: int) -> int:
+            api = Api(f"http://127.0.0.1:{port}").login("admin", "bench-password")
+            case_id = api.new_case("SPJY", "2026-03-02T09:00:00")
+            api.post(f"/cases/{case_id}/accept", {"window": "A01", "staff": "S01", "at": "2026-03-02T09:30:00"}, 200)
+            api.post(f"/cases/{case_id}/conclude", {"outcome": "approved", "at": "2026-03-05T10:00:00"}, 200)
+            return 3
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            done = sum(pool.map(lifecycle, range(commands // 3)))
+        return done / (time.perf_counter() - started)
+    finally:
+        process.stop()
+
+
+def seeded_store(path: Path, cases: int) -> ServiceCentre:
+    centre = ServiceCentre({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)},
+                           clock=lambda: datetime(2026, 11, 20, tzinfo=timezone.utc))
+    register_catalogue(centre)
+    rng = random.Random(1)
+    for index in range(cases):
+        random_case(centre, rng, random_moment(rng, datetime(2025, 9, 1), datetime(2026, 9, 1)))
+        if index % 500 == 0:
+            print(f"\r  seeding store: {index}/{cases} cases", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    return centre
+
+
+def rebuild_rate(centre: ServiceCentre, store) -> tuple[int, float]:
+    started = time.perf_counter()
+    events = rebuild(centre, Projector(store, centre.calendar))
+    return events, events / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=3000)
+    parser.add_argument("--commands", type=int, default=600)
+    parser.add_argument("--clickhouse", default="clickhouse://127.0.0.1:9000/sunlight_bench")
+    options = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="sunlight-bench-"))
+
+    print("API commands through HTTP (embedded: SQLite + chDB)")
+    single = commands_per_second(workdir, options.commands, 1)
+    parallel = commands_per_second(workdir, options.commands, 4)
+    print(f"  1 client   {single:8.1f} commands/s")
+    print(f"  4 clients  {parallel:8.1f} commands/s   ({parallel / single:.2f}x one client)")
+
+    print(f"Projection rebuild from one SQLite store ({options.cases} random cases)")
+    centre = seeded_store(workdir / "events.sqlite3", options.cases)
+    chdb_events, chdb_rate = rebuild_rate(centre, ChdbClickHouse(workdir / "chdb"))
+    server = ServerClickHouse(options.clickhouse)
+    server_events, server_rate = rebuild_rate(centre, server)
+    server.execute(f"DROP DATABASE IF EXISTS {server.database}")
+    print(f"  chDB               {chdb_rate:10,.0f} events/s   ({chdb_events} events)")
+    print(f"  ClickHouse server  {server_rate:10,.0f} events/s   ({server_events} events, "
+          f"{server_rate / chdb_rate:.2f}x chDB)")
+
+
+if __name__ == "__main__":
+    main()
