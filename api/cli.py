@@ -104,7 +104,7 @@ def api(mode: Mode = "embedded", data: DataDir = None, port: int = typer.Option(
 @cli.command()
 def relay() -> None:
     """Server mode: publish the event store's log to Kafka, keyed by aggregate id."""
-    from streams.relay import run_relay
+    from api.processes import run_relay
 
     settings = settings_for("server")
     guard(lambda: run_relay(settings))
@@ -113,7 +113,7 @@ def relay() -> None:
 @cli.command()
 def project() -> None:
     """Server mode: consume the Kafka topic as a consumer group into the ClickHouse read models."""
-    from streams.consumer import run_projector
+    from api.processes import run_projector
 
     settings = settings_for("server")
     guard(lambda: run_projector(settings))
@@ -122,7 +122,7 @@ def project() -> None:
 @cli.command()
 def rebuild(mode: Mode = "embedded", data: DataDir = None) -> None:
     """Drop the read models and rebuild them from the event store (stop the API/projector first)."""
-    from projections.rebuild import rebuild_read_models
+    from api.processes import rebuild_read_models
 
     settings = settings_for(mode, data)
     started = time.perf_counter()

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from domain.application import ServiceCentre  # noqa: E402
 from projections.backends import ChdbClickHouse, ServerClickHouse  # noqa: E402
 from projections.projector import Projector  # noqa: E402
-from projections.rebuild import rebuild  # noqa: E402
+from api.processes import rebuild  # noqa: E402
 from tests.utils.api_client import Api  # noqa: E402
 from tests.utils.cases import random_case, random_moment, register_catalogue  # noqa: E402
 from tests.utils.processes import Process, free_port, wait_for_http  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.base import Actor, InvalidValue, SunlightAggregate, natural_id
+from domain.base import Actor, InvalidValue, SunlightAggregate, check_business_time, natural_id
 
 HALL_LEVELS = ("city", "district", "street", "community")
 STAFF_ROLES = ("window_staff", "chief_representative")
@@ -24,6 +24,7 @@ class CatalogueEntry(SunlightAggregate):
 
     @classmethod
     def register(cls, *, code: str, occurred_at: datetime, actor: Actor, recorded_at: datetime, **fields: object):
+        check_business_time(occurred_at, recorded_at=recorded_at, previous=None)
         return cls._create(
             cls.Registered,
             id=cls.id_for(code),
@@ -124,6 +125,7 @@ class ServiceItem(CatalogueEntry):
 
     def change_limits(self, *, legal_days: int, promised_days: int, occurred_at: datetime, actor: Actor, recorded_at: datetime) -> None:
         check_limits(legal_days, promised_days)
+        check_business_time(occurred_at, recorded_at=recorded_at, previous=self.last_occurred_at)
         self.record(self.LimitsChanged, occurred_at=occurred_at, actor=actor, recorded_at=recorded_at,
                     code=self.code, name=self.name, department=self.department, kind=self.kind,
                     legal_days=legal_days, promised_days=promised_days)

@@ -52,26 +52,3 @@ class TopicProjector:
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
             self.process_next_batch()
-
-
-def run_projector(settings, stop: threading.Event | None = None) -> None:
-    from api.bootstrap import build_calendar, build_clickhouse
-    from projections.projector import Projector
-    from streams.relay import ensure_topic
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    projector = Projector(build_clickhouse(settings), build_calendar(settings))
-    projector.create_tables()
-    ensure_topic(settings.kafka_bootstrap, settings.kafka_topic)
-    consumer = KafkaConsumer(settings.kafka_topic, bootstrap_servers=settings.kafka_bootstrap,
-                             group_id=settings.kafka_group, enable_auto_commit=False,
-                             auto_offset_reset="earliest", client_id="sunlight-projector",
-                             session_timeout_ms=6000, heartbeat_interval_ms=2000)
-    dead_letters = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
-    log.info("projecting %s into %s", settings.kafka_topic, settings.clickhouse_url)
-    try:
-        TopicProjector(consumer, projector.project, dead_letters, f"{settings.kafka_topic}.dead-letters").run(
-            stop or threading.Event())
-    finally:
-        consumer.close()
-        dead_letters.close()

@@ -77,18 +77,3 @@ class Relay:
             if newer == published:
                 stop.wait(self.interval)
             published = newer
-
-
-def run_relay(settings, stop: threading.Event | None = None) -> None:
-    from api.bootstrap import build_centre
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    ensure_topic(settings.kafka_bootstrap, settings.kafka_topic)
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=5,
-                             enable_idempotence=True, client_id="sunlight-relay")
-    relay = Relay(build_centre(settings), producer, settings.kafka_topic,
-                  RelayPosition(settings.database_url, settings.kafka_topic))
-    try:
-        relay.run(stop or threading.Event())
-    finally:
-        producer.close()
