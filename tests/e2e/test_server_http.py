@@ -5,6 +5,7 @@ end the live read models must equal a clean rebuild from the event store."""
 from __future__ import annotations
 
 import random
+import threading
 import time
 from datetime import datetime, timedelta
 
@@ -65,43 +66,80 @@ def drive_random_case(api: Api, rng: random.Random) -> None:
             return
 
 
-def wait_until_caught_up(api: Api, processes: dict, timeout: float = 120) -> dict:
+def health(api: Api) -> dict:
+    return api.get("/health").json()
+
+
+def wait_until(condition, what: str, processes: dict, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        health = api.get("/health").json()
-        if health["projected"] >= health["events"]:
-            return health
-        time.sleep(0.5)
-    raise AssertionError(f"read models never caught up: {health}\n"
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting until {what}\n"
                          + "\n".join(f"--- {name}\n{p.output()}" for name, p in processes.items()))
+
+
+def starts(process: Process, marker: str) -> int:
+    return process.log.read_text(errors="replace").count(marker)
+
+
+class Load(threading.Thread):
+    """Commands keep coming while processes die: cases with random histories, through HTTP."""
+
+    def __init__(self, api: Api) -> None:
+        super().__init__(daemon=True)
+        self.api, self.stop, self.error = api, threading.Event(), None
+
+    def run(self) -> None:
+        rng = random.Random(7)
+        try:
+            for _ in range(3000):  # bounded; the test stops it long before
+                if self.stop.is_set():
+                    return
+                drive_random_case(self.api, rng)
+        except Exception as error:  # reported by the test, not lost in the thread
+            self.error = error
+
+
+def restart_and_see_it_work(api: Api, processes: dict, names: list[str]) -> None:
+    """SIGKILL, let unpublished work pile up, restart, and wait until events flow again."""
+    markers = {"relay": "relay starting after position", "project": "projecting"}
+    before = {name: starts(processes[name], markers[name]) for name in names}
+    for name in names:
+        processes[name].kill()
+    time.sleep(1.5)
+    projected = health(api)["projected"]
+    for name in names:
+        processes[name].start()
+    wait_until(lambda: all(starts(processes[name], markers[name]) > before[name] for name in names)
+               and health(api)["projected"] > projected + 10, f"{names} work again", processes, timeout=60)
 
 
 def test_killed_relay_and_projector_lose_nothing_and_count_nothing_twice(server):
     api, processes, env, live = server
     api.create_catalogue()
-    rng = random.Random(7)
-    for step in range(45):
-        drive_random_case(api, rng)
-        if step == 10:
-            processes["relay"].kill()
-        if step == 16:
-            processes["relay"].start()
-        if step == 22:
-            processes["project"].kill()
-        if step == 28:
-            processes["project"].start()
-        if step == 34:
-            processes["relay"].kill()
-            processes["project"].kill()
-            processes["relay"].start()
-            processes["project"].start()
-    health = wait_until_caught_up(api, processes)
-    assert health["events"] > 100
+    load = Load(api)
+    load.start()
+    try:
+        wait_until(lambda: health(api)["projected"] > 40, "the first events are projected", processes)
+        restart_and_see_it_work(api, processes, ["relay"])
+        restart_and_see_it_work(api, processes, ["project"])
+        restart_and_see_it_work(api, processes, ["relay", "project"])
+    finally:
+        load.stop.set()
+        load.join(60)
+    assert load.error is None, load.error
+    wait_until(lambda: health(api)["projected"] >= health(api)["events"], "the read models caught up", processes)
+    final = health(api)
+    assert final["events"] > 150
+    resumed = [line for line in processes["relay"].log.read_text().splitlines() if "relay starting after position" in line]
+    assert len(resumed) == 3 and all(int(line.rsplit(" ", 1)[1]) > 0 for line in resumed[1:]), resumed
 
     rebuilt_url = CLICKHOUSE_URL.rsplit("/", 1)[0] + f"/{unique('sunlight_rebuilt')}"
     settings = Settings(mode="server", database_url=env["SUNLIGHT_DATABASE_URL"], clickhouse_url=rebuilt_url,
                         data_dir=env["SUNLIGHT_DATA_DIR"])
-    assert rebuild_read_models(settings) == health["events"]
+    assert rebuild_read_models(settings) == final["events"]
     rebuilt = ServerClickHouse(rebuilt_url)
     try:
         identity = "SELECT case_id, version, position, event_type, hash FROM case_events FINAL ORDER BY case_id, version"
