@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -141,4 +142,6 @@ def guard(run):
 
 
 def main() -> None:
+    # The driver logs a traceback for every refused connection; the CLI says it once, plainly.
+    logging.getLogger("clickhouse_driver").setLevel(logging.CRITICAL)
     cli()
