@@ -22,6 +22,7 @@ from domain.calendar import WorkingCalendar
 from domain.case import Case, SuspensionPeriod
 from domain.catalogue import ServiceItem
 from domain.clock import SHANGHAI
+from tests.utils.catalogue import register_small_centre
 
 # Record time ("now") is frozen: Monday 2025-10-20 10:00 in Beijing.
 NOW = datetime(2025, 10, 20, 2, 0, tzinfo=timezone.utc)
@@ -37,18 +38,7 @@ def bj(text: str) -> datetime:
 
 def new_centre() -> ServiceCentre:
     centre = ServiceCentre({"PERSISTENCE_MODULE": "eventsourcing.popo"}, calendar=CALENDAR, clock=lambda: NOW)
-    at = bj("2025-09-01 09:00")
-    centre.register("department", code="D01", name="市场监管局", actor=SYSTEM, at=at)
-    centre.register("hall", code="H01", name="市民中心", level="city", actor=SYSTEM, at=at)
-    centre.register("window", code="A12", name="综合受理 A12", hall="H01", department="D01", kind="comprehensive",
-                    actor=SYSTEM, at=at)
-    centre.register("staff", code="S001", name="李娜", window="A12", department="D01", role="window_staff",
-                    actor=SYSTEM, at=at)
-    centre.register("item", code="P5", name="食品经营许可", department="D01", kind="promised", legal_days=20,
-                    promised_days=5, actor=SYSTEM, at=at)
-    centre.register("item", code="IMM", name="个体工商户注销", department="D01", kind="immediate", legal_days=1,
-                    promised_days=1, actor=SYSTEM, at=at)
-    return centre
+    return register_small_centre(centre, at=bj("2025-09-01 09:00"))
 
 
 @pytest.fixture

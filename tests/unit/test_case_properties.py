@@ -21,6 +21,7 @@ from domain.base import GENESIS_HASH, SYSTEM, Actor, BusinessTimeError, IllegalT
 from domain.calendar import WorkingCalendar
 from domain.case import OUTCOMES, STATES, SUSPENSION_REASONS
 from domain.clock import SHANGHAI
+from tests.utils.catalogue import register_small_centre
 
 NOW = datetime(2025, 10, 20, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Beijing
 START = datetime(2025, 9, 22, 9, 0, tzinfo=SHANGHAI)     # spans National Day and two 调休 days
@@ -40,20 +41,8 @@ TRANSITIONS = {
 
 def new_centre() -> ServiceCentre:
     centre = ServiceCentre({"PERSISTENCE_MODULE": "eventsourcing.popo"}, calendar=CALENDAR, clock=lambda: NOW)
-    at = datetime(2025, 9, 1, 9, 0, tzinfo=SHANGHAI)
-    centre.register("department", code="D01", name="市场监管局", actor=SYSTEM, at=at)
-    centre.register("hall", code="H01", name="市民中心", level="city", actor=SYSTEM, at=at)
-    centre.register("window", code="A12", name="A12", hall="H01", department="D01", kind="comprehensive",
-                    actor=SYSTEM, at=at)
-    centre.register("staff", code="S001", name="李娜", window="A12", department="D01", role="window_staff",
-                    actor=SYSTEM, at=at)
-    centre.register("item", code="P5", name="五日件", department="D01", kind="promised", legal_days=10,
-                    promised_days=5, actor=SYSTEM, at=at)
-    centre.register("item", code="P2", name="二日件", department="D01", kind="joint", legal_days=2,
-                    promised_days=2, actor=SYSTEM, at=at)
-    centre.register("item", code="IMM", name="即办件", department="D01", kind="immediate", legal_days=1,
-                    promised_days=1, actor=SYSTEM, at=at)
-    return centre
+    items = {"P5": ("五日件", "promised", 10, 5), "P2": ("二日件", "joint", 2, 2), "IMM": ("即办件", "immediate", 1, 1)}
+    return register_small_centre(centre, at=datetime(2025, 9, 1, 9, 0, tzinfo=SHANGHAI), items=items)
 
 
 # A business time, as (how, amount): resolved against the case's last event when the command runs.

@@ -13,6 +13,7 @@ from domain.base import GENESIS_HASH, SYSTEM, Actor, event_hash
 from domain.catalogue import ServiceItem
 from domain.clock import SHANGHAI
 from streams.envelope import SCHEMA_VERSION, Envelope, envelope_of, stream_of
+from tests.utils.catalogue import register_small_centre
 
 NOW = datetime(2025, 10, 20, 2, 0, tzinfo=timezone.utc)
 CLERK = Actor("clerk-li", "clerk")
@@ -28,15 +29,7 @@ def bj(text: str) -> datetime:
 def log() -> list[tuple[object, Envelope]]:
     """A small history — the catalogue, a limit change, two cases — as (event, envelope) in log order."""
     centre = ServiceCentre({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=lambda: NOW)
-    at = bj("2025-09-01 09:00")
-    centre.register("department", code="D01", name="市场监管局", actor=SYSTEM, at=at)
-    centre.register("hall", code="H01", name="市民中心", level="city", actor=SYSTEM, at=at)
-    centre.register("window", code="A12", name="A12", hall="H01", department="D01", kind="comprehensive",
-                    actor=SYSTEM, at=at)
-    centre.register("staff", code="S001", name="李娜", window="A12", department="D01", role="window_staff",
-                    actor=SYSTEM, at=at)
-    centre.register("item", code="P5", name="食品经营许可", department="D01", kind="promised", legal_days=20,
-                    promised_days=5, actor=SYSTEM, at=at)
+    register_small_centre(centre, at=bj("2025-09-01 09:00"), items={"P5": ("食品经营许可", "promised", 20, 5)})
     centre.change_item_limits("P5", legal_days=10, promised_days=3, actor=SYSTEM, at=bj("2025-09-15 09:00"))
     case = centre.submit_case(item="P5", channel="window", applicant={"name": "张三", "id_number": "110101"},
                               actor=CLERK, at=datetime(2025, 9, 26, 9, 0))  # naive: Beijing time
