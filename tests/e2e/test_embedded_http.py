@@ -116,3 +116,33 @@ def test_errors_name_the_problem(api):
     assert clerk.get("/warnings", expect=None, level="orange").status_code == 422
     # Nothing was half-written: the refused commands left the case as it was.
     assert clerk.get(f"/cases/{case_id}").json()["version"] == 1
+
+
+def test_users_catalogue_listing_and_limit_changes(api):
+    assert api.post("/users", {"username": "clerk1", "password": "another-password", "roles": ["clerk"]}).status_code == 409
+    bad_role = api.post("/users", {"username": "x1", "password": "long-enough", "roles": ["boss"]})
+    assert bad_role.status_code == 422 and bad_role.json()["detail"][0]["loc"][:2] == ["body", "roles"]
+    me = api.as_user("audit1", "audit-password").get("/users/me").json()
+    assert me == {"username": "audit1", "roles": ["auditor"], "window": None, "department": None}
+
+    windows = api.get("/catalogue/windows").json()
+    assert windows["count"] == 2 and windows["items"][0] == {"code": "A01", "name": "A01 窗口", "hall": "SMZX",
+                                                             "department": "SJ"}
+    clerk = api.as_user("clerk1", "clerk-password")
+    before = clerk.new_case("SPJY", "2026-04-01T09:00:00")
+    clerk.post(f"/cases/{before}/accept", {"window": "A01", "staff": "S01", "at": "2026-04-01T09:10:00"}, 200)
+    changed = api.post("/catalogue/items/SPJY/limits", {"legal_days": 20, "promised_days": 3,
+                                                        "at": "2026-04-01T12:00:00"}, 200).json()
+    assert changed["promised_days"] == 3
+    after = clerk.new_case("SPJY", "2026-04-02T09:00:00")
+    accepted = clerk.post(f"/cases/{after}/accept", {"window": "A01", "staff": "S01", "at": "2026-04-02T09:10:00"}, 200)
+    assert accepted.json()["promised_days"] == 3
+    assert clerk.get(f"/cases/{before}").json()["promised_days"] == 5  # kept the limit in force at acceptance
+    items = {item["code"]: item for item in api.get("/catalogue/items").json()["items"]}
+    assert items["SPJY"]["promised_days"] == 3
+
+    assert clerk.get(f"/cases/{after}", expect=None, as_of="2026-04-01T00:00:00").status_code == 404
+    nowhere = clerk.get("/warnings", hall="NOWHERE").json()
+    assert (nowhere["items"], nowhere["count"]) == ([], 0)
+    in_hall = clerk.get("/warnings", hall="SMZX", as_of="2026-05-20T12:00:00").json()
+    assert {before, after} <= {item["case_id"] for item in in_hall["items"]}
