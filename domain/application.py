@@ -13,7 +13,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.base import Actor, DuplicateCode, IllegalTransition, SunlightError, UnknownReference, replay
 from domain.calendar import WorkingCalendar
 from domain.case import Case
-from domain.catalogue import CATALOGUE, CatalogueEntry, ServiceItem, Staff, Window
+from domain.catalogue import CATALOGUE, CatalogueEntry, ServiceItem
 from domain.clock import beijing, utc_now
 from domain.sla import WarningPolicy
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
 
 from domain.application import ServiceCentre, VersionConflict
-from domain.base import GENESIS_HASH, SYSTEM, Actor, BusinessTimeError, IllegalTransition, InvalidValue, event_hash
+from domain.base import GENESIS_HASH, Actor, BusinessTimeError, IllegalTransition, InvalidValue, event_hash
 from domain.calendar import WorkingCalendar
 from domain.case import OUTCOMES, STATES, SUSPENSION_REASONS
 from domain.clock import SHANGHAI
@@ -254,8 +254,8 @@ class CaseMachine(RuleBasedStateMachine):
 
         # The hash chain.
         assert events[0].previous_hash == GENESIS_HASH
-        for previous, event in zip(events, events[1:]):
-            assert event.previous_hash == event_hash(previous)
+        for previous, current in zip(events, events[1:]):
+            assert current.previous_hash == event_hash(previous)
         assert case.last_hash == event_hash(events[-1])
 
         # The SLA clock, at the last event and now.
