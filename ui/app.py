@@ -26,6 +26,9 @@ API_URL = os.environ.get("SUNLIGHT_API_URL", "http://127.0.0.1:8000")
 SHANGHAI = timezone(timedelta(hours=8))  # naive times in the API are Asia/Shanghai (no DST)
 LEVEL_COLOURS = {"red": "#d62728", "yellow": "#f2c744"}
 LEVEL_ICONS = {"red": "🔴", "yellow": "🟡"}
+CASE_STATES = ("submitted", "accepted", "refused", "suspended", "concluded")
+# keyed widgets whose option labels depend on the language (see relabel_widgets)
+LABELLED_WIDGETS = ("page", "f_level", "f_hall", "f_department", "f_window")
 
 
 # -- session -----------------------------------------------------------------------------------
@@ -64,12 +67,20 @@ def load_catalogue(base_url: str, token: str, kind: str) -> list[dict]:
 
 # -- sidebar -----------------------------------------------------------------------------------
 
+def relabel_widgets() -> None:
+    """After a language switch, re-send the keyed choices so the browser shows them in the new
+    language (otherwise it keeps the old label, and the page radio shows nothing selected)."""
+    for key in LABELLED_WIDGETS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def sidebar() -> tuple[callable, str | None]:
     """Language, login/logout and page choice; returns the translator and the page key."""
     with st.sidebar:
         lang = st.selectbox("语言 / Language", list(LANGUAGES), key="lang",
                             index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
-                            format_func=LANGUAGES.get)
+                            format_func=LANGUAGES.get, on_change=relabel_widgets)
         t = translator(lang)
         st.title(t("app_title"))
         if st.session_state.get("token"):
@@ -138,7 +149,7 @@ def code_select(t, label_key: str, rows: list[dict], key: str) -> str | None:
     options = [None, *names]
     if st.session_state.get(key) not in options:
         st.session_state[key] = None
-    return st.selectbox(t(label_key), options, key=key,
+    return st.selectbox(t(label_key), options, key=key, placeholder=t("any"),
                         format_func=lambda c: t("any") if c is None else f"{c} · {names[c]}")
 
 
@@ -163,7 +174,7 @@ def warnings_page(t) -> None:
         col_level, col_hall, col_dept, col_window = st.columns(4)
         with col_level:
             level = st.selectbox(t("level"), [None, "yellow", "red"], key="f_level",
-                                 format_func=lambda lv: t(f"level_{lv or 'all'}"))
+                                 placeholder=t("level_all"), format_func=lambda lv: t(f"level_{lv or 'all'}"))
         with col_hall:
             hall = code_select(t, "hall", halls, "f_hall")
         with col_dept:
@@ -182,7 +193,7 @@ def warnings_page(t) -> None:
         handle_api_error(err, t)
         return
     items = result.get("items", [])
-    st.caption(t("as_of_caption", as_of=result.get("as_of", as_of.isoformat(sep=" "))))
+    st.caption(t("as_of_caption", as_of=fmt_time(result.get("as_of") or as_of.isoformat())))
 
     red = sum(1 for i in items if i.get("warning") == "red")
     yellow = sum(1 for i in items if i.get("warning") == "yellow")
@@ -207,7 +218,7 @@ def warnings_chart(t, items: list[dict]) -> alt.Chart:
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
-            x=alt.X("window:N", title=t("window"), sort="-y"),
+            x=alt.X("window:N", title=t("window"), sort="-y", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("count():Q", title=t("count")),
             color=alt.Color("level:N", title=t("level"),
                             scale=alt.Scale(domain=labels,
@@ -240,8 +251,16 @@ def warnings_table(t, items: list[dict]) -> list[dict]:
 
 
 def fmt_time(value: str | None) -> str:
-    """ISO time as 'YYYY-MM-DD HH:MM:SS' (keeps an offset if the API sent one)."""
-    return value.replace("T", " ") if isinstance(value, str) else "-"
+    """ISO time as 'YYYY-MM-DD HH:MM:SS' in Shanghai time (the API mixes +08:00 and UTC)."""
+    if not isinstance(value, str):
+        return "-"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value.replace("T", " ")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(SHANGHAI).replace(tzinfo=None)
+    return moment.isoformat(sep=" ", timespec="seconds")
 
 
 # -- page: case trace --------------------------------------------------------------------------
@@ -267,18 +286,23 @@ def trace_page(t) -> None:
 def show_state(t, state: dict, as_of: datetime) -> None:
     st.subheader(t("state_as_of", as_of=as_of.isoformat(sep=" ", timespec="minutes")))
     on_time = state.get("on_time")
-    tiles = [
-        (t("state"), state.get("state") or "-"),
+    code = state.get("state")
+    rows = [[
+        (t("state"), t(f"state_{code}") if code in CASE_STATES else code or "-"),
+        (t("warning"), f"{LEVEL_ICONS.get(state.get('warning'), '🟢')} {level_label(t, state.get('warning'))}"),
         (t("deadline"), state.get("deadline") or t("none")),
+    ], [
         (t("elapsed"), state.get("elapsed_workdays", "-")),
         (t("remaining"), state.get("remaining_workdays", "-")),
-        (t("warning"), f"{LEVEL_ICONS.get(state.get('warning'), '🟢')} {level_label(t, state.get('warning'))}"),
         (t("on_time"), "-" if on_time is None else t("yes") if on_time else t("no")),
         (t("version"), state.get("version", "-")),
-    ]
-    for col, (label, value) in zip(st.columns(len(tiles)), tiles):
-        col.metric(label, "-" if value is None else value)
-    details = " · ".join(f"{k}: {state[k]}" for k in ("item", "window", "staff") if state.get(k))
+    ]]
+    for tiles in rows:  # two rows: seven tiles in one row cut dates and labels off
+        for col, (label, value) in zip(st.columns(len(tiles)), tiles):
+            col.metric(label, "-" if value is None else value)
+    fields = [(t("col_item"), state.get("item_name") or state.get("item")),
+              (t("col_window"), state.get("window")), (t("col_staff"), state.get("staff"))]
+    details = " · ".join(f"{label}: {value}" for label, value in fields if value)
     if details:
         st.caption(details)
     with st.expander(t("raw_state")):
