@@ -219,7 +219,7 @@ def warnings_chart(t, items: list[dict]) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("window:N", title=t("window"), sort="-y", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("count():Q", title=t("count")),
+            y=alt.Y("count():Q", title=t("count"), axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("level:N", title=t("level"),
                             scale=alt.Scale(domain=labels,
                                             range=[LEVEL_COLOURS["red"], LEVEL_COLOURS["yellow"]])),
@@ -243,7 +243,8 @@ def warnings_table(t, items: list[dict]) -> list[dict]:
         t("col_window"): i.get("window"),
         t("col_staff"): i.get("staff_name") or i.get("staff"),
         t("col_accepted_at"): fmt_time(i.get("accepted_at")),
-        t("col_deadline"): i.get("deadline") or "-",
+        # a suspended case has no deadline while its clock is stopped: say so rather than "-"
+        t("col_deadline"): i.get("deadline") or (t("state_suspended") if i.get("state") == "suspended" else "-"),
         t("col_elapsed"): i.get("elapsed_workdays"),
         t("col_remaining"): i.get("remaining_workdays"),
         t("col_warning"): f"{LEVEL_ICONS.get(i.get('warning'), '')} {level_label(t, i.get('warning'))}",
