@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eventsourcing.application import Application
 
-from domain.base import ROLES, Actor, DuplicateCode, InvalidValue, SunlightAggregate, natural_id, replay
+from domain.base import GENESIS_HASH, ROLES, Actor, DuplicateCode, InvalidValue, SunlightAggregate, natural_id, replay
 from domain.clock import utc_now
 
 
@@ -41,7 +41,7 @@ class Accounts(Application):
         user = User._create(
             User.Registered, id=User.id_for(username), username=username, password_hash=password_hash,
             roles=roles, window=window, department=department, occurred_at=now, actor=actor.as_dict(),
-            previous_hash=SunlightAggregate.last_hash, timestamp=now,
+            previous_hash=GENESIS_HASH, timestamp=now,
         )
         self.save(user)
         return user

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import uuid4
 
 from domain.base import (
-    Actor, IllegalTransition, InvalidValue, SunlightAggregate, check_business_time,
+    GENESIS_HASH, Actor, IllegalTransition, InvalidValue, SunlightAggregate, check_business_time,
 )
 from domain.calendar import WorkingCalendar
 from domain.catalogue import ServiceItem, Staff, Window, check_choice
@@ -66,7 +66,7 @@ class Case(SunlightAggregate):
         return cls._create(
             cls.Submitted, id=uuid4(), item=item.code, item_name=item.name, department=item.department,
             kind=item.kind, channel=channel, applicant=applicant, occurred_at=beijing(occurred_at),
-            actor=actor.as_dict(), previous_hash=cls.last_hash, timestamp=recorded_at,
+            actor=actor.as_dict(), previous_hash=GENESIS_HASH, timestamp=recorded_at,
         )
 
     class Accepted(SunlightAggregate.Event):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.base import Actor, InvalidValue, SunlightAggregate, check_business_time, natural_id
+from domain.base import GENESIS_HASH, Actor, InvalidValue, SunlightAggregate, check_business_time, natural_id
 
 HALL_LEVELS = ("city", "district", "street", "community")
 STAFF_ROLES = ("window_staff", "chief_representative")
@@ -31,7 +31,7 @@ class CatalogueEntry(SunlightAggregate):
             code=code,
             occurred_at=occurred_at,
             actor=actor.as_dict(),
-            previous_hash=SunlightAggregate.last_hash,
+            previous_hash=GENESIS_HASH,
             timestamp=recorded_at,
             **fields,
         )
