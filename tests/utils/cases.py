@@ -7,25 +7,18 @@ from datetime import datetime, timedelta
 
 from domain.application import ServiceCentre
 from domain.base import Actor
+from tests.utils.catalogue import register_small_centre
 
-ADMIN = Actor("admin", "admin")
 CLERK = Actor("clerk", "clerk")
-ITEMS = {"IMM": ("immediate", 1, 0), "P1": ("promised", 5, 1), "P3": ("promised", 10, 3),
-         "P5": ("promised", 20, 5), "P10": ("promised", 20, 10), "P20": ("joint", 30, 20)}
+# code: (name, kind, legal_days, promised_days)
+ITEMS = {"IMM": ("即办件", "immediate", 1, 0), "P1": ("一日件", "promised", 5, 1), "P3": ("三日件", "promised", 10, 3),
+         "P5": ("五日件", "promised", 20, 5), "P10": ("十日件", "promised", 20, 10), "P20": ("联办件", "joint", 30, 20)}
+WINDOWS = {"A01": "S01", "A02": "S02"}
 CATALOGUE_TIME = datetime(2025, 1, 2, 9)
 
 
 def register_catalogue(centre: ServiceCentre) -> None:
-    centre.register("department", code="SJ", name="市场监管局", actor=ADMIN, at=CATALOGUE_TIME)
-    centre.register("hall", code="H1", name="市民中心", level="city", actor=ADMIN, at=CATALOGUE_TIME)
-    for window in ("A01", "A02"):
-        centre.register("window", code=window, name=window, hall="H1", department="SJ", kind="specialist",
-                        actor=ADMIN, at=CATALOGUE_TIME)
-        centre.register("staff", code=f"S{window}", name="张敏", window=window, department="SJ",
-                        role="window_staff", actor=ADMIN, at=CATALOGUE_TIME)
-    for code, (kind, legal, promised) in ITEMS.items():
-        centre.register("item", code=code, name=f"事项{code}", department="SJ", kind=kind, legal_days=legal,
-                        promised_days=promised, actor=ADMIN, at=CATALOGUE_TIME)
+    register_small_centre(centre, at=CATALOGUE_TIME, items=ITEMS, windows=WINDOWS)
 
 
 def random_case(centre: ServiceCentre, rng: random.Random, start: datetime) -> None:
@@ -37,8 +30,8 @@ def random_case(centre: ServiceCentre, rng: random.Random, start: datetime) -> N
     if rng.random() < 0.05:
         centre.refuse_case(case.id, reason="材料不全", actor=CLERK, at=moment)
         return
-    window = rng.choice(["A01", "A02"])
-    centre.accept_case(case.id, window=window, staff=f"S{window}", actor=CLERK, at=moment)
+    window = rng.choice(list(WINDOWS))
+    centre.accept_case(case.id, window=window, staff=WINDOWS[window], actor=CLERK, at=moment)
     suspended = False
     for _ in range(rng.randint(0, 5)):
         moment += rng.choice([timedelta(0), timedelta(hours=rng.randint(1, 12)), timedelta(days=rng.randint(1, 12))])
