@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from uuid import UUID
+
 from eventsourcing.application import Application
 
-from domain.base import GENESIS_HASH, ROLES, Actor, DuplicateCode, InvalidValue, SunlightAggregate, natural_id, replay
+from domain.base import ROLES, Actor, DuplicateCode, HashChain, InvalidValue, SunlightAggregate, natural_id, replay
 from domain.clock import utc_now
 
 
@@ -26,22 +29,26 @@ class User(SunlightAggregate):
         self.window, self.department = window, department
 
     @staticmethod
-    def id_for(username: str) -> object:
+    def id_for(username: str) -> UUID:
         return natural_id("user", username)
 
 
 class Accounts(Application):
     name = "accounts"
 
+    def __init__(self, env: Mapping[str, str] | None = None, *, chain: HashChain) -> None:
+        super().__init__(env)
+        self.chain = chain
+
     def register_user(self, *, username: str, password_hash: str, roles: list[str], actor: Actor,
                       window: str | None = None, department: str | None = None) -> User:
         if self.user(username) is not None:
             raise DuplicateCode(f"user '{username}' already exists")
         now = utc_now()
-        user = User._create(
-            User.Registered, id=User.id_for(username), username=username, password_hash=password_hash,
-            roles=roles, window=window, department=department, occurred_at=now, actor=actor.as_dict(),
-            previous_hash=GENESIS_HASH, timestamp=now,
+        user = User.start(
+            User.Registered, id=User.id_for(username), chain=self.chain, occurred_at=now, actor=actor,
+            recorded_at=now, username=username, password_hash=password_hash, roles=roles, window=window,
+            department=department,
         )
         self.save(user)
         return user

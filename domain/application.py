@@ -10,11 +10,15 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
-from domain.base import Actor, DuplicateCode, IllegalTransition, SunlightError, UnknownReference, replay
+from domain.audit import Head, StoredStreamEvent, Verdict, verify_stream
+from domain.base import (
+    Actor, DuplicateCode, HashChain, IllegalTransition, InvalidValue, SunlightError, UnknownReference, replay,
+)
 from domain.calendar import WorkingCalendar
 from domain.case import Case
 from domain.catalogue import CATALOGUE, CatalogueEntry, ServiceItem
-from domain.clock import beijing, utc_now
+from domain.clock import TimeBounds, beijing, utc_now
+from domain.ports import PersonalDataVault
 from domain.sla import WarningPolicy
 
 # Which catalogue references each kind of entry names, and the kind each must be.
@@ -33,16 +37,25 @@ class VersionConflict(SunlightError):
     """Raised when the aggregate is not at the version the caller expected."""
 
 
+class NotConfigured(SunlightError):
+    """Raised when a command needs a part of the deployment this application was built without."""
+
+
 class ServiceCentre(Application):
     """Cases and the catalogue of one deployment, in one event store."""
 
     name = "sunlight"
 
-    def __init__(self, env: Mapping[str, str] | None = None, *, calendar: WorkingCalendar | None = None,
-                 policy: WarningPolicy | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None, *, chain: HashChain | None = None,
+                 vault: PersonalDataVault | None = None, calendar: WorkingCalendar | None = None,
+                 policy: WarningPolicy | None = None, bounds: TimeBounds | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        """Without a chain (or vault) the centre can read and replay but not record (or submit)."""
         super().__init__(env)
+        self.chain, self.vault = chain, vault
         self.calendar = calendar or WorkingCalendar()
         self.policy = policy or WarningPolicy()
+        self.bounds = bounds or TimeBounds()
         self.clock = clock
 
     # -- catalogue ---------------------------------------------------------------------
@@ -81,9 +94,15 @@ class ServiceCentre(Application):
     # -- cases -------------------------------------------------------------------------
 
     def submit_case(self, *, item: str, channel: str, applicant: dict, actor: Actor, at: datetime | None = None) -> Case:
+        """Submit an application; the applicant's personal data is sealed before it is recorded."""
         when = self.when(at)
+        if not str(applicant.get("name") or "").strip():
+            raise InvalidValue("applicant.name", "applicant.name must not be empty")
+        if self.vault is None:
+            raise NotConfigured("this service centre has no personal-data vault")
         service_item = self.entry("item", item, field="item", as_of=when["occurred_at"])
-        case = Case.submit(item=service_item, channel=channel, applicant=applicant, actor=actor, **when)
+        case = Case.submit(item=service_item, channel=channel, applicant=self.vault.seal(applicant), actor=actor,
+                           **when)
         self.save_new(case, "case id collision")
         return case
 
@@ -109,10 +128,11 @@ class ServiceCentre(Application):
 
     def change_case(self, case_id: UUID, change: Callable[[Case, dict], None], *, actor: Actor,
                     at: datetime | None = None, expected_version: int | None = None) -> Case:
+        when = {**self.when(at), "actor": actor}
         case = self.case(case_id)
         if expected_version is not None and expected_version != case.version:
             raise VersionConflict(f"case {case_id} is at version {case.version}, not {expected_version}")
-        change(case, {**self.when(at), "actor": actor})
+        change(case, when)
         self.save_changed(case)
         return case
 
@@ -123,17 +143,45 @@ class ServiceCentre(Application):
             raise CaseNotFound(f"case {case_id} not found{when}")
         return case
 
-    def case_events(self, case_id: UUID) -> list[Case.Event]:
+    def case_events(self, case_id: UUID) -> list[Any]:
         events = list(self.events.get(case_id))
         if events and not isinstance(events[0], Case.Submitted):
             return []
         return events
 
+    # -- audit -------------------------------------------------------------------------
+
+    def stored_stream(self, aggregate_id: UUID) -> list[StoredStreamEvent]:
+        """The stream as stored, event by event; an event that cannot be decoded says why."""
+        return [self.decoded(stored) for stored in self.recorder.select_events(aggregate_id)]
+
+    def decoded(self, stored: Any) -> StoredStreamEvent:
+        try:
+            return StoredStreamEvent(stored.originator_version, self.mapper.to_domain_event(stored))
+        except Exception as error:  # a row changed by hand may fail in any way; that is the finding
+            return StoredStreamEvent(stored.originator_version, None, type(error).__name__)
+
+    def aggregate_class_of(self, aggregate_id: UUID) -> str | None:
+        """The name of the aggregate class whose stream this is ("Case", "ServiceItem"…), from its first topic."""
+        first = self.recorder.select_events(aggregate_id, limit=1)
+        return first[0].topic.partition(":")[2].split(".")[0] if first else None
+
+    def verify(self, aggregate_id: UUID, head: Head | None) -> Verdict:
+        """Check a stream's keyed hash chain, and its end against the head held apart."""
+        return verify_stream(self.stored_stream(aggregate_id), self.required_chain(), head)
+
     # -- plumbing ----------------------------------------------------------------------
 
-    def when(self, at: datetime | None) -> dict[str, datetime]:
+    def when(self, at: datetime | None) -> dict[str, Any]:
+        """Business time (checked against the bounds), record time, and the chain to hash with."""
         recorded_at = self.clock()
-        return {"occurred_at": beijing(at) if at is not None else beijing(recorded_at), "recorded_at": recorded_at}
+        occurred_at = self.bounds.business_time(at, recorded_at) if at is not None else beijing(recorded_at)
+        return {"occurred_at": occurred_at, "recorded_at": recorded_at, "chain": self.required_chain()}
+
+    def required_chain(self) -> HashChain:
+        if self.chain is None:
+            raise NotConfigured("this service centre has no hash-chain key")
+        return self.chain
 
     def save_new(self, aggregate: Any, duplicate_message: str) -> None:
         try:

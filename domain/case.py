@@ -7,9 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from domain.base import (
-    GENESIS_HASH, Actor, IllegalTransition, InvalidValue, SunlightAggregate, check_business_time,
-)
+from domain.base import Actor, HashChain, IllegalTransition, InvalidValue, SunlightAggregate, check_business_time
 from domain.calendar import WorkingCalendar
 from domain.catalogue import ServiceItem, Staff, Window, check_choice
 from domain.clock import beijing, local_date
@@ -47,7 +45,9 @@ class Case(SunlightAggregate):
         self.channel, self.applicant = channel, applicant
         self.state = "submitted"
         self.submitted_at = beijing(occurred_at)
-        self.window = self.hall = self.staff = None
+        self.window: str | None = None
+        self.hall: str | None = None
+        self.staff: str | None = None
         self.promised_days: int | None = None
         self.legal_days: int | None = None
         self.accepted_at: datetime | None = None
@@ -56,17 +56,21 @@ class Case(SunlightAggregate):
         self.outcome: str | None = None
         self.refusal_reason: str | None = None
 
+    @property
+    def applicant_ref(self) -> str:
+        """The opaque reference of the applicant; their personal data is stored sealed with their key."""
+        return self.applicant["ref"]
+
     @classmethod
-    def submit(cls, *, item: ServiceItem, channel: str, applicant: dict, occurred_at: datetime,
+    def submit(cls, *, item: ServiceItem, channel: str, applicant: dict, chain: HashChain, occurred_at: datetime,
                actor: Actor, recorded_at: datetime) -> Case:
+        """Submit an application; `applicant` is the sealed form of the applicant's personal data."""
         check_choice("channel", channel, CHANNELS)
-        if not str(applicant.get("name") or "").strip():
-            raise InvalidValue("applicant.name", "applicant.name must not be empty")
         check_business_time(occurred_at, recorded_at=recorded_at, previous=None)
-        return cls._create(
-            cls.Submitted, id=uuid4(), item=item.code, item_name=item.name, department=item.department,
-            kind=item.kind, channel=channel, applicant=applicant, occurred_at=beijing(occurred_at),
-            actor=actor.as_dict(), previous_hash=GENESIS_HASH, timestamp=recorded_at,
+        return cls.start(
+            cls.Submitted, id=uuid4(), chain=chain, occurred_at=occurred_at, actor=actor, recorded_at=recorded_at,
+            item=item.code, item_name=item.name, department=item.department, kind=item.kind, channel=channel,
+            applicant=applicant,
         )
 
     class Accepted(SunlightAggregate.Event):
@@ -86,6 +90,11 @@ class Case(SunlightAggregate):
     def accept(self, *, item: ServiceItem, window: Window, staff: Staff, **when: Any) -> None:
         """Accept with the item's limits in force now; an immediate item gets 0 days."""
         self.check_state("accept", "submitted")
+        if not window.accepts(item.department):
+            raise InvalidValue("window", f"window {window.code} is a specialist window of {window.department}; "
+                                         f"it cannot accept {item.code}, an item of {item.department}")
+        if staff.window != window.code:
+            raise InvalidValue("staff", f"staff {staff.code} works at window {staff.window}, not {window.code}")
         self.record(self.Accepted, window=window.code, hall=window.hall, staff=staff.code, staff_name=staff.name,
                     promised_days=item.clock_days, legal_days=item.legal_days, **self.checked(when))
 

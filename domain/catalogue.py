@@ -4,8 +4,10 @@ so an audit sees the rules in force on any day."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
+from uuid import UUID
 
-from domain.base import GENESIS_HASH, Actor, InvalidValue, SunlightAggregate, check_business_time, natural_id
+from domain.base import Actor, HashChain, InvalidValue, SunlightAggregate, check_business_time, natural_id
 
 HALL_LEVELS = ("city", "district", "street", "community")
 STAFF_ROLES = ("window_staff", "chief_representative")
@@ -17,24 +19,18 @@ class CatalogueEntry(SunlightAggregate):
     """An entry keyed by its code; the id is derived from kind and code."""
 
     KIND = ""
+    Registered: ClassVar[type]
 
     @classmethod
-    def id_for(cls, code: str) -> object:
+    def id_for(cls, code: str) -> UUID:
         return natural_id(cls.KIND, code)
 
     @classmethod
-    def register(cls, *, code: str, occurred_at: datetime, actor: Actor, recorded_at: datetime, **fields: object):
+    def register(cls, *, code: str, chain: HashChain, occurred_at: datetime, actor: Actor, recorded_at: datetime,
+                 **fields: object):
         check_business_time(occurred_at, recorded_at=recorded_at, previous=None)
-        return cls._create(
-            cls.Registered,
-            id=cls.id_for(code),
-            code=code,
-            occurred_at=occurred_at,
-            actor=actor.as_dict(),
-            previous_hash=GENESIS_HASH,
-            timestamp=recorded_at,
-            **fields,
-        )
+        return cls.start(cls.Registered, id=cls.id_for(code), chain=chain, occurred_at=occurred_at, actor=actor,
+                         recorded_at=recorded_at, code=code, **fields)
 
 
 class Department(CatalogueEntry):
@@ -62,6 +58,9 @@ class Hall(CatalogueEntry):
 
 
 class Window(CatalogueEntry):
+    """A window: a specialist one (专业窗口) accepts its own department's items only; a comprehensive
+    one (综合受理, 一窗受理) accepts any item."""
+
     KIND = "window"
 
     class Registered(SunlightAggregate.Created):
@@ -74,6 +73,10 @@ class Window(CatalogueEntry):
     def __init__(self, code: str, name: str, hall: str, department: str, kind: str) -> None:
         check_choice("kind", kind, WINDOW_KINDS)
         self.code, self.name, self.hall, self.department, self.kind = code, name, hall, department, kind
+
+    def accepts(self, department: str) -> bool:
+        """Whether this window may accept an item of the department."""
+        return self.kind == "comprehensive" or department == self.department
 
 
 class Staff(CatalogueEntry):
@@ -123,10 +126,11 @@ class ServiceItem(CatalogueEntry):
         def apply(self, item: ServiceItem) -> None:
             item.legal_days, item.promised_days = self.legal_days, self.promised_days
 
-    def change_limits(self, *, legal_days: int, promised_days: int, occurred_at: datetime, actor: Actor, recorded_at: datetime) -> None:
+    def change_limits(self, *, legal_days: int, promised_days: int, chain: HashChain, occurred_at: datetime,
+                      actor: Actor, recorded_at: datetime) -> None:
         check_limits(legal_days, promised_days)
         check_business_time(occurred_at, recorded_at=recorded_at, previous=self.last_occurred_at)
-        self.record(self.LimitsChanged, occurred_at=occurred_at, actor=actor, recorded_at=recorded_at,
+        self.record(self.LimitsChanged, chain=chain, occurred_at=occurred_at, actor=actor, recorded_at=recorded_at,
                     code=self.code, name=self.name, department=self.department, kind=self.kind,
                     legal_days=legal_days, promised_days=promised_days)
 

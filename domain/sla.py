@@ -113,7 +113,7 @@ def sla_clock(
     """
     _check_inputs(promised_days, accepted_on, as_of, suspensions, concluded_on)
     concluded = concluded_on is not None
-    counted_upto = concluded_on if concluded else as_of
+    counted_upto = concluded_on if concluded_on is not None else as_of
     elapsed = _elapsed_workdays(calendar, accepted_on, counted_upto, suspensions)
     remaining = promised_days - elapsed
     return SlaClock(

@@ -8,12 +8,13 @@ from typing import Any
 
 import orjson
 
-from domain.base import event_hash
 from domain.clock import beijing
 
 SCHEMA_VERSION = 1
+STREAMS = ("case", "department", "hall", "window", "staff", "item")
 ENVELOPE_FIELDS_OF_EVENT = {
     "originator_id", "originator_version", "originator_topic", "timestamp", "occurred_at", "actor", "previous_hash",
+    "hash",
 }
 
 
@@ -28,8 +29,8 @@ class Envelope:
     occurred_at: str         # business time, ISO 8601 with +08:00
     recorded_at: str         # record time, ISO 8601 UTC
     actor: dict[str, str]    # {"user": …, "role": …}
-    payload: dict[str, Any]  # the event's own fields
-    hash: str                # SHA-256 of this event
+    payload: dict[str, Any]  # the event's own fields; a sealed person becomes `<field>_ref` only
+    hash: str                # keyed hash (HMAC-SHA256) of this event as stored
     previous_hash: str       # hash of the previous event of this stream ("0"*64 for the first)
 
     def to_json(self) -> bytes:
@@ -58,10 +59,27 @@ def envelope_of(event: Any, position: int) -> Envelope:
         occurred_at=beijing(event.occurred_at).isoformat(),
         recorded_at=event.timestamp.isoformat(),
         actor=dict(event.actor),
-        payload={name: _plain(value) for name, value in vars(event).items() if name not in ENVELOPE_FIELDS_OF_EVENT},
-        hash=event_hash(event),
+        payload=payload_of(event),
+        hash=event.hash,
         previous_hash=event.previous_hash,
     )
+
+
+def payload_of(event: Any) -> dict[str, Any]:
+    """The event's own fields; personal data leaves the event store as its opaque reference only."""
+    payload: dict[str, Any] = {}
+    for name, value in vars(event).items():
+        if name in ENVELOPE_FIELDS_OF_EVENT:
+            continue
+        if is_sealed_person(value):
+            payload[f"{name}_ref"] = value["ref"]
+        else:
+            payload[name] = _plain(value)
+    return payload
+
+
+def is_sealed_person(value: Any) -> bool:
+    return isinstance(value, dict) and "sealed" in value and "ref" in value
 
 
 def stream_of(aggregate_class: str) -> str:

@@ -16,13 +16,14 @@ import pytest
 from domain.application import CaseNotFound, ServiceCentre, VersionConflict
 from domain.base import (
     GENESIS_HASH, SYSTEM, Actor, BusinessTimeError, DuplicateCode, IllegalTransition, InvalidValue,
-    UnknownReference, event_hash,
+    UnknownReference,
 )
 from domain.calendar import WorkingCalendar
 from domain.case import Case, SuspensionPeriod
 from domain.catalogue import ServiceItem
-from domain.clock import SHANGHAI
+from domain.clock import SHANGHAI, OutOfRange
 from tests.utils.catalogue import register_small_centre
+from tests.utils.centre import TEST_CHAIN, make_centre
 
 # Record time ("now") is frozen: Monday 2025-10-20 10:00 in Beijing.
 NOW = datetime(2025, 10, 20, 2, 0, tzinfo=timezone.utc)
@@ -37,7 +38,7 @@ def bj(text: str) -> datetime:
 
 
 def new_centre() -> ServiceCentre:
-    centre = ServiceCentre({"PERSISTENCE_MODULE": "eventsourcing.popo"}, calendar=CALENDAR, clock=lambda: NOW)
+    centre = make_centre(calendar=CALENDAR, clock=lambda: NOW)
     return register_small_centre(centre, at=bj("2025-09-01 09:00"))
 
 
@@ -61,9 +62,9 @@ def accepted_case(centre: ServiceCentre, at: str = "2025-09-26 10:00") -> Case:
 def verify_chain(events) -> bool:
     previous = GENESIS_HASH
     for event in events:
-        if event.previous_hash != previous:
+        if event.previous_hash != previous or TEST_CHAIN.hash_of(event) != event.hash:
             return False
-        previous = event_hash(event)
+        previous = event.hash
     return True
 
 
@@ -211,14 +212,14 @@ def run(centre: ServiceCentre, command: str, case_id, at: str) -> Case:
 
 
 def test_a_submission_in_the_future_is_refused(centre):
-    with pytest.raises(BusinessTimeError, match="in the future"):
+    with pytest.raises(OutOfRange, match="in the future"):
         centre.submit_case(item="P5", channel="window", applicant={"name": "张三"}, actor=CLERK,
                            at=NOW + timedelta(minutes=1))
 
 
 def test_a_command_in_the_future_is_refused(centre):
     case = submit(centre)
-    with pytest.raises(BusinessTimeError, match="in the future") as raised:
+    with pytest.raises(OutOfRange, match="in the future") as raised:
         centre.accept_case(case.id, window="A12", staff="S001", actor=CLERK, at=NOW + timedelta(seconds=1))
     assert raised.value.field == "at"
     assert centre.case(case.id).version == 1
@@ -369,7 +370,7 @@ def test_two_writers_racing_on_one_case_do_not_both_win(centre):
     first, second = centre.case(case.id), centre.case(case.id)
     item, window, staff = (centre.entry(kind, code, field=kind) for kind, code in
                            (("item", "P5"), ("window", "A12"), ("staff", "S001")))
-    when = {"occurred_at": bj("2025-09-26 10:00"), "recorded_at": NOW, "actor": CLERK}
+    when = {"occurred_at": bj("2025-09-26 10:00"), "recorded_at": NOW, "actor": CLERK, "chain": TEST_CHAIN}
     first.accept(item=item, window=window, staff=staff, **when)
     second.refuse(reason="材料不全", **when)
     centre.save_changed(first)
@@ -394,9 +395,9 @@ def test_each_event_stores_the_hash_of_its_predecessor(centre):
     assert len(events) == 5
     assert events[0].previous_hash == GENESIS_HASH
     for previous, event in zip(events, events[1:]):
-        assert event.previous_hash == event_hash(previous)
-    assert len({event_hash(event) for event in events}) == 5
-    assert centre.case(events[0].originator_id).last_hash == event_hash(events[-1])
+        assert event.previous_hash == previous.hash == TEST_CHAIN.hash_of(previous)
+    assert len({event.hash for event in events}) == 5
+    assert centre.case(events[0].originator_id).last_hash == events[-1].hash
     assert verify_chain(events)
 
 
@@ -404,11 +405,11 @@ def test_the_hash_is_stable_across_the_store(centre):
     submitted = submit(centre)
     in_memory_hash = submitted.last_hash
     stored = centre.case_events(submitted.id)[0]
-    assert event_hash(stored) == in_memory_hash
+    assert TEST_CHAIN.hash_of(stored) == stored.hash == in_memory_hash
 
 
 @pytest.mark.parametrize("index, changes", [
-    (0, {"applicant": {"name": "李四"}}),
+    (0, {"applicant": {"ref": "ap_someone_else", "sealed": "forged"}}),
     (1, {"promised_days": 50}),
     (2, {"reason": "supplement"}),
     (3, {"occurred_at": bj("2025-10-08 09:00")}),
@@ -418,14 +419,10 @@ def test_the_hash_is_stable_across_the_store(centre):
 def test_a_tampered_event_breaks_the_chain(centre, index, changes):
     events = chained_case(centre)
     tampered = dataclasses.replace(events[index], **changes)
-    assert event_hash(tampered) != event_hash(events[index])
+    assert TEST_CHAIN.hash_of(tampered) != tampered.hash
     forged = events[:index] + [tampered] + events[index + 1:]
-    if index < len(events) - 1:
-        assert not verify_chain(forged)
-    else:
-        # The last event's hash is anchored by the aggregate's last_hash (what the next event would store).
-        assert verify_chain(forged)
-        assert event_hash(tampered) != centre.case(events[0].originator_id).last_hash
+    # Every event carries its own keyed hash, so even the last one cannot be changed unseen.
+    assert not verify_chain(forged)
 
 
 def test_a_forged_previous_hash_breaks_the_chain(centre):
@@ -442,9 +439,9 @@ def test_catalogue_entries_are_chained_too(centre):
 
 
 def test_catalogue_changes_refuse_a_future_business_time(centre):
-    with pytest.raises(BusinessTimeError, match="future"):
+    with pytest.raises(OutOfRange, match="future"):
         centre.register("department", code="FUTURE", name="未来局", actor=SYSTEM, at=NOW + timedelta(days=1))
-    with pytest.raises(BusinessTimeError, match="future"):
+    with pytest.raises(OutOfRange, match="future"):
         centre.change_item_limits("P5", legal_days=20, promised_days=4, actor=SYSTEM, at=NOW + timedelta(days=1))
     assert centre.find(ServiceItem, "P5").promised_days == 5
 
@@ -454,3 +451,65 @@ def test_a_limit_change_cannot_be_dated_before_the_previous_one(centre):
     with pytest.raises(BusinessTimeError, match="earlier than the previous event"):
         centre.change_item_limits("P5", legal_days=20, promised_days=3, actor=SYSTEM, at=bj("2025-09-20 09:00"))
     assert centre.find(ServiceItem, "P5", bj("2025-10-06 00:00")).promised_days == 4
+
+
+# -- windows and staff at acceptance ---------------------------------------------------------------
+
+
+def with_specialist_window(centre: ServiceCentre) -> ServiceCentre:
+    """A second department with a specialist window B01 (staff S002) and an item of its own, T1."""
+    at = bj("2025-09-01 09:00")
+    centre.register("department", code="D02", name="税务局", actor=SYSTEM, at=at)
+    centre.register("window", code="B01", name="税务窗口", hall="H01", department="D02", kind="specialist",
+                    actor=SYSTEM, at=at)
+    centre.register("staff", code="S002", name="王强", window="B01", department="D02", role="window_staff",
+                    actor=SYSTEM, at=at)
+    centre.register("item", code="T1", name="发票领用", department="D02", kind="promised", legal_days=5,
+                    promised_days=2, actor=SYSTEM, at=at)
+    return centre
+
+
+def test_a_specialist_window_accepts_only_its_own_departments_items(centre):
+    with_specialist_window(centre)
+    case = submit(centre, item="P5")  # an item of D01
+    with pytest.raises(InvalidValue, match="specialist window of D02") as raised:
+        centre.accept_case(case.id, window="B01", staff="S002", actor=CLERK, at=bj("2025-09-26 10:00"))
+    assert raised.value.field == "window" and centre.case(case.id).version == 1
+    own = submit(centre, item="T1")
+    assert centre.accept_case(own.id, window="B01", staff="S002", actor=CLERK,
+                              at=bj("2025-09-26 10:00")).state == "accepted"
+
+
+def test_a_comprehensive_window_accepts_any_item(centre):
+    with_specialist_window(centre)
+    case = submit(centre, item="T1")  # D02's item at D01's comprehensive window A12 (一窗受理)
+    assert accept(centre, case.id).window == "A12"
+
+
+def test_staff_accept_only_at_their_own_window(centre):
+    with_specialist_window(centre)
+    case = submit(centre, item="T1")
+    with pytest.raises(InvalidValue, match="S002 works at window B01, not A12") as raised:
+        centre.accept_case(case.id, window="A12", staff="S002", actor=CLERK, at=bj("2025-09-26 10:00"))
+    assert raised.value.field == "staff"
+
+
+# -- bounds on business time -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("at", [datetime(1, 1, 1), datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+                                datetime(2003, 12, 31, 23, 59, tzinfo=SHANGHAI)])
+def test_a_business_time_before_the_earliest_date_is_refused_without_overflow(centre, at):
+    written = centre.recorder.max_notification_id()
+    with pytest.raises(OutOfRange, match="before 2004-01-01") as raised:
+        centre.submit_case(item="P5", channel="window", applicant={"name": "张三"}, actor=CLERK, at=at)
+    assert raised.value.field == "at"
+    assert centre.recorder.max_notification_id() == written
+
+
+def test_a_far_future_business_time_is_refused_without_overflow(centre):
+    case = accepted_case(centre)
+    far = datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5)))
+    with pytest.raises(OutOfRange, match="in the future"):
+        centre.conclude_case(case.id, outcome="approved", actor=CLERK, at=far)
+    assert centre.case(case.id).state == "accepted"

@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
 
 from domain.application import ServiceCentre, VersionConflict
-from domain.base import GENESIS_HASH, Actor, BusinessTimeError, IllegalTransition, InvalidValue, event_hash
+from domain.base import GENESIS_HASH, Actor, IllegalTransition, InvalidValue
 from domain.calendar import WorkingCalendar
 from domain.case import OUTCOMES, STATES, SUSPENSION_REASONS
-from domain.clock import SHANGHAI
+from domain.clock import SHANGHAI, OutOfRange
 from tests.utils.catalogue import register_small_centre
+from tests.utils.centre import TEST_CHAIN, make_centre
 
 NOW = datetime(2025, 10, 20, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Beijing
 START = datetime(2025, 9, 22, 9, 0, tzinfo=SHANGHAI)     # spans National Day and two 调休 days
@@ -40,7 +41,7 @@ TRANSITIONS = {
 
 
 def new_centre() -> ServiceCentre:
-    centre = ServiceCentre({"PERSISTENCE_MODULE": "eventsourcing.popo"}, calendar=CALENDAR, clock=lambda: NOW)
+    centre = make_centre(calendar=CALENDAR, clock=lambda: NOW)
     items = {"P5": ("五日件", "promised", 10, 5), "P2": ("二日件", "joint", 2, 2), "IMM": ("即办件", "immediate", 1, 1)}
     return register_small_centre(centre, at=datetime(2025, 9, 1, 9, 0, tzinfo=SHANGHAI), items=items)
 
@@ -94,7 +95,7 @@ def resolve(how: str, minutes: int, last: datetime) -> datetime | None:
 
 
 def snapshot(centre: ServiceCentre, case_id) -> list[tuple[int, str]]:
-    return [(event.originator_version, event_hash(event)) for event in centre.case_events(case_id)]
+    return [(event.originator_version, event.hash) for event in centre.case_events(case_id)]
 
 
 def public_state(case) -> dict:
@@ -124,8 +125,8 @@ class CaseMachine(RuleBasedStateMachine):
         if at is not None and at > NOW:
             try:
                 self.centre.submit_case(item=item, channel="window", applicant={"name": "张三"}, actor=CLERK, at=at)
-            except BusinessTimeError:
-                event("submit: BusinessTimeError")
+            except OutOfRange:
+                event("submit: business time refused")
                 return multiple()
             raise AssertionError(f"a submission at {at} after now {NOW} was accepted")
         case = self.centre.submit_case(item=item, channel="window", applicant={"name": "张三"}, actor=CLERK, at=at)
@@ -191,15 +192,17 @@ class CaseMachine(RuleBasedStateMachine):
         expected_version = None if offset is None else model.version + offset
         needs, leads_to = TRANSITIONS[command]
 
-        # What the domain must say, in the order it checks.
-        if expected_version is not None and expected_version != model.version:
+        # What the domain must say, in the order it checks: bounds first, before any work is done.
+        if occurred > NOW:
+            refusal = OutOfRange
+        elif expected_version is not None and expected_version != model.version:
             refusal = VersionConflict
         elif model.state != needs:
             refusal = IllegalTransition
         elif invalid_field is not None:
             refusal = InvalidValue
-        elif occurred > NOW or occurred < model.last_at:
-            refusal = BusinessTimeError
+        elif occurred < model.last_at:
+            refusal = OutOfRange
         else:
             refusal = None
         event(f"{command} when {model.state}: {refusal.__name__ if refusal else 'done'}")
@@ -207,7 +210,7 @@ class CaseMachine(RuleBasedStateMachine):
         before = snapshot(self.centre, case_id)
         try:
             case = call(actor=CLERK, at=at, expected_version=expected_version)
-        except (IllegalTransition, BusinessTimeError, VersionConflict, InvalidValue) as error:
+        except (IllegalTransition, OutOfRange, VersionConflict, InvalidValue) as error:
             assert refusal is not None and isinstance(error, refusal), (command, model, at, error)
             if isinstance(error, IllegalTransition):
                 assert f"cannot {command} a case that is {model.state}" in str(error)
@@ -255,8 +258,8 @@ class CaseMachine(RuleBasedStateMachine):
         # The hash chain.
         assert events[0].previous_hash == GENESIS_HASH
         for previous, current in zip(events, events[1:]):
-            assert current.previous_hash == event_hash(previous)
-        assert case.last_hash == event_hash(events[-1])
+            assert current.previous_hash == previous.hash == TEST_CHAIN.hash_of(previous)
+        assert case.last_hash == events[-1].hash == TEST_CHAIN.hash_of(events[-1])
 
         # The SLA clock, at the last event and now.
         if case.accepted_at is None:

@@ -8,17 +8,17 @@ from uuid import UUID
 
 import pytest
 
-from domain.application import ServiceCentre
-from domain.base import GENESIS_HASH, SYSTEM, Actor, event_hash
+from domain.base import GENESIS_HASH, SYSTEM, Actor
 from domain.catalogue import ServiceItem
 from domain.clock import SHANGHAI
 from streams.envelope import SCHEMA_VERSION, Envelope, envelope_of, stream_of
 from tests.utils.catalogue import register_small_centre
+from tests.utils.centre import TEST_CHAIN, make_centre
 
 NOW = datetime(2025, 10, 20, 2, 0, tzinfo=timezone.utc)
 CLERK = Actor("clerk-li", "clerk")
 BASE_FIELDS = {"originator_id", "originator_version", "originator_topic", "timestamp", "occurred_at", "actor",
-               "previous_hash"}
+               "previous_hash", "hash"}
 
 
 def bj(text: str) -> datetime:
@@ -28,10 +28,10 @@ def bj(text: str) -> datetime:
 @pytest.fixture(scope="module")
 def log() -> list[tuple[object, Envelope]]:
     """A small history — the catalogue, a limit change, two cases — as (event, envelope) in log order."""
-    centre = ServiceCentre({"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=lambda: NOW)
+    centre = make_centre(clock=lambda: NOW)
     register_small_centre(centre, at=bj("2025-09-01 09:00"), items={"P5": ("食品经营许可", "promised", 20, 5)})
     centre.change_item_limits("P5", legal_days=10, promised_days=3, actor=SYSTEM, at=bj("2025-09-15 09:00"))
-    case = centre.submit_case(item="P5", channel="window", applicant={"name": "张三", "id_number": "110101"},
+    case = centre.submit_case(item="P5", channel="window", applicant={"name": "张三", "id_number": "110101198001011234"},
                               actor=CLERK, at=datetime(2025, 9, 26, 9, 0))  # naive: Beijing time
     centre.accept_case(case.id, window="A12", staff="S001", actor=CLERK,
                        at=datetime(2025, 9, 26, 2, 30, tzinfo=timezone.utc))  # 10:30 in Beijing
@@ -102,9 +102,10 @@ def test_the_actor_is_carried(log):
 def test_the_payload_is_the_events_own_fields(log):
     assert envelopes(log, "CaseAccepted")[0].payload == {
         "window": "A12", "hall": "H01", "staff": "S001", "staff_name": "李娜", "promised_days": 3, "legal_days": 10}
-    assert envelopes(log, "CaseSubmitted")[0].payload == {
+    submitted = envelopes(log, "CaseSubmitted")[0]
+    assert submitted.payload == {
         "item": "P5", "item_name": "食品经营许可", "department": "D01", "kind": "promised", "channel": "window",
-        "applicant": {"name": "张三", "id_number": "110101"}}
+        "applicant_ref": log_event(log, submitted).applicant["ref"]}
     assert envelopes(log, "CaseSuspended")[0].payload == {"reason": "supplement", "note": "缺营业执照"}
     assert envelopes(log, "CaseResumed")[0].payload == {}
     assert envelopes(log, "CaseConcluded")[0].payload == {"outcome": "approved"}
@@ -118,10 +119,23 @@ def test_the_payload_is_the_events_own_fields(log):
         assert not BASE_FIELDS & set(envelope.payload), envelope.type
 
 
-def test_the_hash_is_the_events_hash_and_chains_per_stream(log):
+def log_event(log, envelope: Envelope):
+    return next(event for event, candidate in log if candidate is envelope)
+
+
+def test_personal_data_leaves_the_store_as_an_opaque_reference_only(log):
+    for _, envelope in log:
+        data = envelope.to_json()
+        for personal in ("张三", "110101198001011234", "王五", "sealed"):
+            assert personal.encode() not in data, envelope.type
+    refs = [envelope.payload["applicant_ref"] for envelope in envelopes(log, "CaseSubmitted")]
+    assert len(set(refs)) == 2 and all(ref.startswith("ap_") for ref in refs)
+
+
+def test_the_hash_is_the_events_keyed_hash_and_chains_per_stream(log):
     last_hash: dict[str, str] = {}
     for event, envelope in log:
-        assert envelope.hash == event_hash(event)
+        assert envelope.hash == event.hash == TEST_CHAIN.hash_of(event)
         assert envelope.previous_hash == event.previous_hash == last_hash.get(envelope.aggregate_id, GENESIS_HASH)
         last_hash[envelope.aggregate_id] = envelope.hash
     assert len({envelope.hash for envelope in envelopes(log)}) == len(log)

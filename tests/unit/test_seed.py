@@ -5,16 +5,17 @@ import pytest
 
 from api.seed import seed_demo_centre
 from domain.application import ServiceCentre
-from domain.base import GENESIS_HASH, event_hash
+from domain.base import GENESIS_HASH
 from domain.case import Case
 from domain.clock import beijing, local_date, utc_now
+from tests.utils.centre import TEST_CHAIN, make_centre
 
 TODAY = datetime(2026, 11, 20, 18, 0)  # a Friday evening, Beijing time
 CASES = 150
 
 
 def seeded(tmp_path, name: str, seed: int = 2026) -> tuple[ServiceCentre, int]:
-    centre = ServiceCentre({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / name)})
+    centre = make_centre({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / name)})
     return centre, seed_demo_centre(centre, today=TODAY, cases=CASES, seed=seed)
 
 
@@ -53,10 +54,10 @@ def test_every_case_replays_with_an_intact_hash_chain_and_no_future_time(demo):
         assert centre.case(case_id).version == len(events)
         previous_hash, previous_time = GENESIS_HASH, None
         for event in events:
-            assert event.previous_hash == previous_hash
+            assert event.previous_hash == previous_hash and TEST_CHAIN.hash_of(event) == event.hash
             assert event.occurred_at <= today and event.occurred_at <= now
             assert previous_time is None or event.occurred_at >= previous_time
-            previous_hash, previous_time = event_hash(event), event.occurred_at
+            previous_hash, previous_time = event.hash, event.occurred_at
 
 
 def test_acceptances_and_conclusions_fall_on_working_days_in_office_hours(demo):
@@ -92,14 +93,14 @@ def test_same_seed_gives_the_same_demo(demo, tmp_path):
 
 
 def test_a_future_today_is_refused_before_anything_is_written(tmp_path):
-    centre = ServiceCentre({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "c.db")},
-                           clock=lambda: beijing(TODAY))
+    centre = make_centre({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "c.db")},
+                         clock=lambda: beijing(TODAY))
     with pytest.raises(ValueError, match="future"):
         seed_demo_centre(centre, today=datetime(2026, 11, 21, 9, 0), cases=10)
     assert centre.recorder.max_notification_id() in (None, 0)
 
 
 def test_progress_is_shown_on_stderr(tmp_path, capsys):
-    centre = ServiceCentre({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "d.db")})
+    centre = make_centre({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "d.db")})
     seed_demo_centre(centre, today=TODAY, cases=20, progress=True)
     assert capsys.readouterr().err.rstrip().endswith("] 20/20 cases")
