@@ -8,7 +8,7 @@ import threading
 
 from kafka import KafkaConsumer, KafkaProducer
 
-from api.bootstrap import build_calendar, build_centre, build_clickhouse
+from api.bootstrap import build_bounds, build_calendar, build_centre, build_clickhouse
 from api.settings import Settings
 from domain.application import ServiceCentre
 from projections.projector import Projector
@@ -32,7 +32,7 @@ def run_relay(settings: Settings, stop: threading.Event | None = None) -> None:
 
 def run_projector(settings: Settings, stop: threading.Event | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    projector = Projector(build_clickhouse(settings), build_calendar(settings))
+    projector = Projector(build_clickhouse(settings), build_calendar(settings), build_bounds(settings))
     projector.create_tables()
     ensure_topic(settings.kafka_bootstrap, settings.kafka_topic)
     consumer = KafkaConsumer(settings.kafka_topic, bootstrap_servers=settings.kafka_bootstrap,
@@ -55,7 +55,7 @@ def rebuild_read_models(settings: Settings, progress: bool = False) -> int:
     centre = build_centre(settings)
     clickhouse = build_clickhouse(settings)
     try:
-        return rebuild(centre, Projector(clickhouse, centre.calendar), progress=progress)
+        return rebuild(centre, Projector(clickhouse, centre.calendar, centre.bounds), progress=progress)
     finally:
         clickhouse.close()
 

@@ -1,8 +1,14 @@
 """Where the read models live: chDB inside the API process, or a ClickHouse server.
-Both take the same SQL; rows go in as dicts and come out as dicts with Python types."""
+Both take the same SQL; rows go in as dicts and come out as dicts with Python types.
+
+Both raise ReadModelUnavailable when the read models cannot answer: any failed query, and a
+write refused for a reason that says nothing about the rows (no connection, no memory, no space).
+A write refused because of its rows raises the backend's own error, so that the projector can
+find the offending event and set it aside."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date
 from pathlib import Path
@@ -10,6 +16,39 @@ from typing import Any, Protocol
 from urllib.parse import urlparse
 
 import orjson
+
+
+class ReadModelUnavailable(Exception):
+    """The read models could not answer or take a write right now (the API answers 503).
+
+    The message names the backend's error type only: a backend's message may quote SQL or rows."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(f"the read models are unavailable ({type(error).__name__})")
+
+
+# ClickHouse error codes that are about the server's state, not the statement or its rows.
+UNAVAILABLE_CODES = {
+    60,   # UNKNOWN_TABLE: the read models are not (yet) there
+    81,   # UNKNOWN_DATABASE
+    159,  # TIMEOUT_EXCEEDED
+    173,  # CANNOT_ALLOCATE_MEMORY
+    202,  # TOO_MANY_SIMULTANEOUS_QUERIES
+    209,  # SOCKET_TIMEOUT
+    210,  # NETWORK_ERROR
+    241,  # MEMORY_LIMIT_EXCEEDED
+    243,  # NOT_ENOUGH_SPACE
+    252,  # TOO_MANY_PARTS
+}
+
+
+def error_code(error: BaseException) -> int | None:
+    """The ClickHouse error code of a chDB or server error ("Code: 241. DB::Exception: …")."""
+    code = getattr(error, "code", None)
+    if isinstance(code, int):
+        return code
+    found = re.match(r"Code: (\d+)", str(error))
+    return int(found.group(1)) if found else None
 
 
 class ClickHouse(Protocol):
@@ -27,32 +66,34 @@ class ClickHouse(Protocol):
 
 
 class ChdbClickHouse:
-    """chDB: one data folder, owned by one process; a lock serialises its session."""
+    """chDB: one data folder, owned by one process; a lock serialises its session.
+
+    chDB 4.4 keeps the output a statement wrote before it failed and hands it to the session's
+    next statement (the next query then reads two results glued together and fails too, whoever
+    sent it). So after any error the session is replaced by a fresh one on the same folder."""
 
     def __init__(self, path: Path, database: str = "sunlight") -> None:
-        from chdb import session
-
         path.mkdir(parents=True, exist_ok=True)
-        self.database = database
-        self._session = session.Session(str(path))
+        self.path, self.database = path, database
         self._lock = threading.Lock()
-        self._session.query(f"CREATE DATABASE IF NOT EXISTS {database}")
-        self._session.query(f"USE {database}")
+        self._session = self._open_session()
+        self._run(f"CREATE DATABASE IF NOT EXISTS {database}")
+        self._run(f"USE {database}")
 
     def execute(self, sql: str) -> None:
-        with self._lock:
-            self._session.query(sql)
+        self._write(sql)
 
     def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
         lines = b"\n".join(orjson.dumps(row) for row in rows).decode()
-        with self._lock:
-            self._session.query(f"INSERT INTO {table} FORMAT JSONEachRow\n{lines}")
+        self._write(f"INSERT INTO {table} FORMAT JSONEachRow\n{lines}")
 
     def query(self, sql: str) -> list[dict[str, Any]]:
-        with self._lock:
-            result = orjson.loads(self._session.query(sql, "JSONCompact").bytes())
+        try:
+            result = orjson.loads(self._run(sql, "JSONCompact"))
+        except Exception as error:
+            raise ReadModelUnavailable(error) from error
         names = [column["name"] for column in result["meta"]]
         converters = [_converter(column["type"]) for column in result["meta"]]
         return [
@@ -63,6 +104,30 @@ class ChdbClickHouse:
     def close(self) -> None:
         with self._lock:
             self._session.close()
+
+    def _write(self, sql: str) -> None:
+        try:
+            self._run(sql)
+        except Exception as error:
+            if error_code(error) in UNAVAILABLE_CODES:
+                raise ReadModelUnavailable(error) from error
+            raise
+
+    def _run(self, sql: str, output_format: str = "CSV") -> bytes:
+        """Run one statement; after a failure, start a clean session before raising."""
+        with self._lock:
+            try:
+                return self._session.query(sql, output_format).bytes()
+            except Exception:
+                self._session.close()
+                self._session = self._open_session()
+                self._session.query(f"USE {self.database}")
+                raise
+
+    def _open_session(self):
+        from chdb import session
+
+        return session.Session(str(self.path))
 
 
 class ServerClickHouse:
@@ -75,29 +140,45 @@ class ServerClickHouse:
         self.database = parts.path.strip("/") or "default"
         connection = {"host": parts.hostname or "127.0.0.1", "port": parts.port or 9000,
                       "user": parts.username or "default", "password": parts.password or ""}
-        Client(**connection).execute(f"CREATE DATABASE IF NOT EXISTS {self.database}")
-        self._client = Client(database=self.database, **connection)
         self._lock = threading.Lock()
+        self._client = Client(**connection)  # without the database, which may not exist yet
+        self.execute(f"CREATE DATABASE IF NOT EXISTS {self.database}")
+        self._client.disconnect()
+        self._client = Client(database=self.database, **connection)
 
     def execute(self, sql: str) -> None:
-        with self._lock:
-            self._client.execute(sql)
+        self._write(sql)
 
     def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
         columns = ", ".join(rows[0])
-        with self._lock:
-            self._client.execute(f"INSERT INTO {table} ({columns}) VALUES", rows)
+        self._write(f"INSERT INTO {table} ({columns}) VALUES", rows)
 
     def query(self, sql: str) -> list[dict[str, Any]]:
-        with self._lock:
-            rows, columns = self._client.execute(sql, with_column_types=True)
+        try:
+            with self._lock:
+                rows, columns = self._client.execute(sql, with_column_types=True)
+        except Exception as error:
+            raise ReadModelUnavailable(error) from error
         names = [name for name, _ in columns]
         return [dict(zip(names, row)) for row in rows]
 
     def close(self) -> None:
         self._client.disconnect()
+
+    def _write(self, sql: str, rows: list[dict[str, Any]] | None = None) -> None:
+        from clickhouse_driver.errors import NetworkError, SocketTimeoutError
+
+        try:
+            with self._lock:
+                self._client.execute(sql, rows)
+        except (NetworkError, SocketTimeoutError, EOFError, OSError) as error:
+            raise ReadModelUnavailable(error) from error
+        except Exception as error:
+            if error_code(error) in UNAVAILABLE_CODES:
+                raise ReadModelUnavailable(error) from error
+            raise
 
 
 def _converter(clickhouse_type: str):

@@ -1,17 +1,25 @@
 """Envelopes in, read-model rows out. Stateless and idempotent: a row's key is the event's
-identity, so an event delivered twice replaces itself instead of counting twice."""
+identity, so an event delivered twice replaces itself instead of counting twice.
+
+One bad event never stalls the read models: an event whose rows cannot be built, do not fit their
+columns, or are refused by ClickHouse is set aside as a dead letter (a row in `dead_letters`, one
+log line; never its payload, which may hold personal data) and the batch goes on without it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
-from typing import Any
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple
 
 from domain.calendar import WorkingCalendar
-from domain.clock import beijing, local_date
-from projections.backends import ClickHouse, quote
-from projections.schema import EVENT_TABLES, TABLES
+from domain.clock import TimeBounds, beijing, local_date
+from projections.backends import ClickHouse, ReadModelUnavailable, quote
+from projections.schema import COLUMNS, EVENT_TABLES, TABLES
 from streams.envelope import Envelope
+
+log = logging.getLogger("sunlight.projector")
 
 STATE_AFTER = {
     "CaseSubmitted": "submitted",
@@ -22,7 +30,28 @@ STATE_AFTER = {
     "CaseConcluded": "concluded",
 }
 CATALOGUE_STREAMS = ("department", "hall", "window", "staff", "item")
-CALENDAR_RANGE = (date(2004, 1, 1), date(2040, 12, 31))
+
+# The SQL clock (queries.case_clocks_sql) looks for a case's deadline among the days up to
+# DEADLINE_SEARCH_FACTOR × N + DEADLINE_SEARCH_DAYS after the later of as_of and the case's last
+# resumption (at most as_of + 1): room for N working days however the holidays fall.
+DEADLINE_SEARCH_FACTOR, DEADLINE_SEARCH_DAYS = 2, 31
+# The longest promised limit of an item, in working days (`Days` in api/schemas.py).
+LONGEST_LIMIT_DAYS = 3650
+# The first and last days a ClickHouse Date holds (it is a day number, UInt16).
+FIRST_DATE, LAST_DATE = date(1970, 1, 1), date(2149, 6, 6)
+
+
+def calendar_range(bounds: TimeBounds) -> tuple[date, date]:
+    """The days of the calendar dimension: from the earliest business date to the furthest day the
+    SQL clock can look at when asked about the latest `as_of` the domain accepts (2120-01-28 for
+    2099-12-31), so the read models and the domain's reference clock always agree.
+
+    ClickHouse 18.16 holds such days (a Date is a day number up to 2149-06-06), but its date lookup
+    table ends on 2106-02-07: it prints later days as 1970-01-01 and parses no text date after
+    2105-12-31. So the clock SQL only compares, adds and joins days, and days cross the wire as
+    numbers (the native protocol), never as text."""
+    reach = 1 + DEADLINE_SEARCH_FACTOR * LONGEST_LIMIT_DAYS + DEADLINE_SEARCH_DAYS
+    return bounds.earliest, min(bounds.latest_as_of + timedelta(days=reach), LAST_DATE)
 
 
 def case_event_row(envelope: Envelope) -> dict[str, Any]:
@@ -75,17 +104,88 @@ def catalogue_row(envelope: Envelope) -> dict[str, Any]:
     }
 
 
-def rows_by_table(envelopes: Iterable[Envelope]) -> dict[str, list[dict[str, Any]]]:
-    tables: dict[str, list[dict[str, Any]]] = {table: [] for table in EVENT_TABLES}
-    for envelope in envelopes:
-        if envelope.stream == "case":
-            tables["case_events"].append(case_event_row(envelope))
-        elif envelope.stream in CATALOGUE_STREAMS:
-            tables["catalogue"].append(catalogue_row(envelope))
-    return tables
+def stream_head_row(envelope: Envelope) -> dict[str, Any]:
+    """Every event moves its stream's head; the table keeps the highest version (tamper evidence)."""
+    return {"stream": envelope.stream, "aggregate_id": envelope.aggregate_id, "version": envelope.version,
+            "hash": envelope.hash, "position": envelope.position}
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+def rows_of(envelope: Envelope) -> dict[str, dict[str, Any]]:
+    """The read-model rows of one event, by table, each checked against its table."""
+    rows = {"stream_heads": stream_head_row(envelope)}
+    if envelope.stream == "case":
+        rows["case_events"] = case_event_row(envelope)
+    elif envelope.stream in CATALOGUE_STREAMS:
+        rows["catalogue"] = catalogue_row(envelope)
+    return {table: checked(table, row) for table, row in rows.items()}
+
+
+class InvalidRow(ValueError):
+    """A row its table would refuse or silently alter; the message names the column, never the value."""
+
+
+INTEGER_RANGES = {"UInt8": (0, 2**8 - 1), "UInt32": (0, 2**32 - 1), "UInt64": (0, 2**64 - 1),
+                  "Int32": (-2**31, 2**31 - 1), "Int64": (-2**63, 2**63 - 1)}
+
+
+def checked(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The row, if every value fits its column. Checked here because the backends disagree on a
+    value that does not fit: chDB clamps or converts some silently (year 1 becomes 1970-01-01, an
+    object becomes its JSON text), the server refuses them."""
+    if row.keys() != COLUMNS[table].keys():
+        raise InvalidRow(f"{table}: the row's columns are not the table's")
+    for column, column_type in COLUMNS[table].items():
+        if not fits(row[column], column_type):
+            raise InvalidRow(f"{table}.{column} is not a valid {column_type}")
+    return row
+
+
+def fits(value: Any, column_type: str) -> bool:
+    if column_type == "String":
+        return isinstance(value, str) and _is_utf8(value)
+    if column_type == "Date":
+        return type(value) is date and FIRST_DATE <= value <= LAST_DATE
+    low, high = INTEGER_RANGES[column_type]
+    return type(value) is int and low <= value <= high  # type(True) is bool: no boolean passes
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")  # a lone surrogate ("\ud800") does not encode
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class Rejected(NamedTuple):
+    """An envelope the read models could not take, and why (see `describe`)."""
+
+    envelope: Envelope
+    error: str
+
+
+def describe(error: BaseException) -> str:
+    """An error as a dead letter records it: its type, and a message only where we wrote it
+    (other messages may quote the event's values)."""
+    return f"InvalidRow: {error}" if isinstance(error, InvalidRow) else type(error).__name__
+
+
+def dead_letter_row(*, position: Any, stream: Any, aggregate_id: Any, version: Any, event_type: Any,
+                    error: str) -> dict[str, Any]:
+    """Where a set-aside event is and why. Any field may be what was wrong with the event, so a
+    value that does not fit its column is recorded as 0 or "?" (the position still finds it)."""
+    return {
+        "position": position if fits(position, "UInt64") else 0,
+        "stream": stream if fits(stream, "String") else "?",
+        "aggregate_id": aggregate_id if fits(aggregate_id, "String") else "?",
+        "version": version if fits(version, "UInt32") else 0,
+        "event_type": event_type if fits(event_type, "String") else "?",
+        "error": error,
+        "recorded_us": time.time_ns() // 1000,
+    }
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def microseconds(moment: datetime) -> int:
@@ -96,8 +196,10 @@ def microseconds(moment: datetime) -> int:
 class Projector:
     """Writes envelopes into the read models and remembers the furthest position written."""
 
-    def __init__(self, clickhouse: ClickHouse, calendar: WorkingCalendar, name: str = "read_models") -> None:
+    def __init__(self, clickhouse: ClickHouse, calendar: WorkingCalendar, bounds: TimeBounds | None = None,
+                 name: str = "read_models") -> None:
         self.clickhouse, self.calendar, self.name = clickhouse, calendar, name
+        self.bounds = bounds or TimeBounds()
 
     def create_tables(self) -> None:
         for ddl in TABLES.values():
@@ -109,22 +211,65 @@ class Projector:
             self.clickhouse.execute(f"DROP TABLE IF EXISTS {table}")
 
     def load_calendar(self) -> None:
-        """(Re)fill the calendar dimension when the calendar it was filled with has changed."""
-        found = self.clickhouse.query("SELECT any(calendar_version) AS version, count() AS days FROM calendar_days")
-        if found and found[0]["version"] == self.calendar.version and found[0]["days"] > 0:
+        """(Re)fill the calendar dimension when the calendar or the range it was filled with has changed."""
+        first, last = calendar_range(self.bounds)
+        wanted = {"version": self.calendar.version, "first": first, "last": last, "days": (last - first).days + 1}
+        found = self.clickhouse.query("SELECT any(calendar_version) AS version, min(day) AS first, "
+                                      "max(day) AS last, count() AS days FROM calendar_days")
+        if found == [wanted]:
             return
         self.clickhouse.execute("TRUNCATE TABLE calendar_days")
         rows = [{"day": day, "is_workday": int(is_workday), "calendar_version": self.calendar.version}
-                for day, is_workday in self.calendar.calendar_days(*CALENDAR_RANGE)]
+                for day, is_workday in self.calendar.calendar_days(first, last)]
         self.clickhouse.insert("calendar_days", rows)
 
-    def project(self, envelopes: list[Envelope]) -> None:
-        if not envelopes:
-            return
-        for table, rows in rows_by_table(envelopes).items():
-            self.clickhouse.insert(table, rows)
-        last = max(envelope.position for envelope in envelopes)
-        self.clickhouse.insert("projection_positions", [{"projector": self.name, "position": last}])
+    def project(self, envelopes: Sequence[Envelope], unreadable: Iterable[Any] = ()) -> list[Rejected]:
+        """Write a batch of events; returns the envelopes set aside as dead letters.
+
+        `unreadable` are stored events that could not even become envelopes (each with position,
+        stream, aggregate_id, version, event_type and error, as `streams.follower.Unreadable`): they
+        go to the dead letters too. Raises ReadModelUnavailable with nothing set aside, so the
+        caller can retry the batch."""
+        built, rejected = [], []
+        for envelope in envelopes:
+            try:
+                built.append((envelope, rows_of(envelope)))
+            except Exception as error:  # whatever goes wrong with one event's rows is its own
+                rejected.append(Rejected(envelope, describe(error)))
+        rejected += self._insert(built)
+        letters = [dead_letter_row(position=item.position, stream=item.stream, aggregate_id=item.aggregate_id,
+                                   version=item.version, event_type=item.event_type, error=item.error)
+                   for item in unreadable]
+        letters += [dead_letter_row(position=envelope.position, stream=envelope.stream,
+                                    aggregate_id=envelope.aggregate_id, version=envelope.version,
+                                    event_type=envelope.type, error=error) for envelope, error in rejected]
+        self.clickhouse.insert("dead_letters", letters)
+        for letter in letters:
+            log.error("dead letter: the event at position %(position)d (%(stream)s %(aggregate_id)s version "
+                      "%(version)d, %(event_type)s) is not in the read models: %(error)s", letter)
+        positions = [envelope.position for envelope in envelopes] + [letter["position"] for letter in letters]
+        self._advance(max((position for position in positions if fits(position, "UInt64")), default=0))
+        return rejected
+
+    def _insert(self, built: list[tuple[Envelope, dict[str, dict[str, Any]]]]) -> list[Rejected]:
+        """Insert the rows of these events. If ClickHouse refuses them, halve the batch until the
+        refused events are found; a row written twice replaces itself, so the halves may overlap
+        what was already taken."""
+        try:
+            for table in EVENT_TABLES:
+                self.clickhouse.insert(table, [rows[table] for _, rows in built if table in rows])
+            return []
+        except ReadModelUnavailable:
+            raise
+        except Exception as error:  # ClickHouse refused a row: find its event
+            if len(built) == 1:
+                return [Rejected(built[0][0], describe(error))]
+            middle = len(built) // 2
+            return self._insert(built[:middle]) + self._insert(built[middle:])
+
+    def _advance(self, position: int) -> None:
+        if position > 0:
+            self.clickhouse.insert("projection_positions", [{"projector": self.name, "position": position}])
 
     def position(self) -> int:
         rows = self.clickhouse.query(

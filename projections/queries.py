@@ -3,7 +3,9 @@ accepted case into its days after acceptance, joins the calendar once, and count
 days that are not suspended. A differential test holds it to the reference.
 
 ClickHouse 18.16 drops a subquery column that is used only inside a lambda, so no lambda here
-captures a column: the only ones take every input as an argument."""
+captures a column: the only ones take every input as an argument. Its date lookup table ends in
+2106, so days are only compared, added and joined here, never printed or parsed past as_of (see
+projector.calendar_range)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,11 @@ from typing import Any
 from domain.clock import SHANGHAI, local_date
 from domain.sla import WarningPolicy
 from projections.backends import ClickHouse, quote
-from projections.projector import microseconds
+from projections.projector import (
+    DEADLINE_SEARCH_DAYS,
+    DEADLINE_SEARCH_FACTOR,
+    microseconds,
+)
 
 NO_DATE = date(1970, 1, 1)
 
@@ -51,7 +57,8 @@ SELECT
           arrayElement(arraySort(groupArrayIf(day, is_workday = 1 AND NOT suspended)), c_promised))) AS deadline,
     multiIf(c_state = 'concluded', 'none',
             remaining_workdays < 0, 'red',
-            remaining_workdays <= greatest({policy.yellow_min_days}, intDiv(c_promised * {policy.yellow_percent} + 99, 100)), 'yellow',
+            remaining_workdays <= greatest({policy.yellow_min_days},
+                                           intDiv(c_promised * {policy.yellow_percent} + 99, 100)), 'yellow',
             'none') AS warning,
     if(c_state = 'concluded', toInt8(elapsed_workdays <= c_promised), toInt8(-1)) AS on_time
 FROM (
@@ -64,7 +71,7 @@ FROM (
                 if(length(c_resumed_ons) < length(c_suspended_ons),
                    arrayPushBack(c_resumed_ons, {today} + 1), c_resumed_ons) AS c_suspension_ends,
                 greatest(c_cutoff, arrayReduce('max', arrayPushBack(c_suspension_ends, c_accepted_on)))
-                    + 2 * c_promised + 31 AS c_horizon
+                    + {DEADLINE_SEARCH_FACTOR} * c_promised + {DEADLINE_SEARCH_DAYS} AS c_horizon
             FROM (
                 SELECT
                     case_id AS c_id,
@@ -81,8 +88,10 @@ FROM (
                     anyIf(occurred_us, event_type = 'CaseAccepted') AS c_accepted_us,
                     anyIf(occurred_on, event_type = 'CaseAccepted') AS c_accepted_on,
                     anyIf(occurred_on, event_type = 'CaseConcluded') AS c_concluded_on,
-                    arrayMap(x -> x.2, arraySort(groupArrayIf(tuple(version, occurred_on), event_type = 'CaseSuspended'))) AS c_suspended_ons,
-                    arrayMap(x -> x.2, arraySort(groupArrayIf(tuple(version, occurred_on), event_type = 'CaseResumed'))) AS c_resumed_ons,
+                    arrayMap(x -> x.2, arraySort(groupArrayIf(tuple(version, occurred_on),
+                                                              event_type = 'CaseSuspended'))) AS c_suspended_ons,
+                    arrayMap(x -> x.2, arraySort(groupArrayIf(tuple(version, occurred_on),
+                                                              event_type = 'CaseResumed'))) AS c_resumed_ons,
                     countIf(event_type = 'CaseAccepted') AS c_accepted
                 FROM case_events FINAL
                 WHERE occurred_us <= {microseconds(as_of)}
@@ -118,6 +127,20 @@ def catalogue(clickhouse: ClickHouse, kind: str) -> list[dict[str, Any]]:
         f"SELECT * FROM catalogue FINAL WHERE entry_kind = {quote(kind)} ORDER BY code"
     )
     return [_catalogue_row(kind, row) for row in rows]
+
+
+def stream_head(clickhouse: ClickHouse, aggregate_id: str) -> dict[str, Any] | None:
+    """The head of one stream as the read models hold it apart from the store, or None if unknown."""
+    rows = clickhouse.query(f"SELECT stream, aggregate_id, version, hash FROM stream_heads FINAL "
+                            f"WHERE aggregate_id = {quote(aggregate_id)}")
+    return rows[0] if rows else None
+
+
+def stream_heads(clickhouse: ClickHouse, stream: str | None = None) -> dict[str, dict[str, Any]]:
+    """The head of every stream (or of every stream of one kind), by aggregate id."""
+    where = f"WHERE stream = {quote(stream)}" if stream else ""
+    rows = clickhouse.query(f"SELECT stream, aggregate_id, version, hash FROM stream_heads FINAL {where}")
+    return {row["aggregate_id"]: row for row in rows}
 
 
 CATALOGUE_FIELDS = {

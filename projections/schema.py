@@ -64,12 +64,47 @@ CREATE TABLE IF NOT EXISTS projection_positions (
 ) ENGINE = ReplacingMergeTree(position) ORDER BY projector
 """
 
+STREAM_HEADS = """
+CREATE TABLE IF NOT EXISTS stream_heads (
+    stream String,
+    aggregate_id String,
+    version UInt32,
+    hash String,
+    position UInt64
+) ENGINE = ReplacingMergeTree(version) ORDER BY (stream, aggregate_id)
+"""
+
+# Events the read models could not take: where they are and why, never their payload (it may hold
+# personal data). The event itself stays in the store (and, in server mode, on the dead-letter topic).
+DEAD_LETTERS = """
+CREATE TABLE IF NOT EXISTS dead_letters (
+    position UInt64,
+    stream String,
+    aggregate_id String,
+    version UInt32,
+    event_type String,
+    error String,
+    recorded_us Int64
+) ENGINE = ReplacingMergeTree ORDER BY (position, aggregate_id, version)
+"""
+
 TABLES = {
     "case_events": CASE_EVENTS,
     "catalogue": CATALOGUE,
+    "stream_heads": STREAM_HEADS,
+    "dead_letters": DEAD_LETTERS,
     "calendar_days": CALENDAR_DAYS,
     "projection_positions": PROJECTION_POSITIONS,
 }
 
 # The tables built from events (the calendar dimension is built from the calendar).
-EVENT_TABLES = ("case_events", "catalogue")
+EVENT_TABLES = ("case_events", "catalogue", "stream_heads")
+
+
+def columns_of(ddl: str) -> dict[str, str]:
+    """Column name -> ClickHouse type, read from one of the definitions above."""
+    body = ddl[ddl.index("(\n") + 2:ddl.index("\n) ENGINE")]
+    return dict(line.strip().rstrip(",").split(" ", 1) for line in body.splitlines())
+
+
+COLUMNS = {table: columns_of(ddl) for table, ddl in TABLES.items()}

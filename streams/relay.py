@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import asdict
 
+import orjson
 import psycopg
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-from streams.follower import read_envelopes
+from streams.follower import read_log
 
 log = logging.getLogger("sunlight.relay")
 PARTITIONS = 4
@@ -59,15 +61,25 @@ class Relay:
         self.batch_size, self.interval = batch_size, interval
 
     def publish_next_batch(self, after: int) -> int:
-        """Publish the envelopes after `after`; returns the new position (unchanged if none)."""
-        envelopes = read_envelopes(self.centre, after, self.batch_size)
-        for envelope in envelopes:
+        """Publish the envelopes after `after`, and what cannot be read to the dead-letter topic;
+        returns the new position (unchanged if the log had nothing new)."""
+        batch = read_log(self.centre, after, self.batch_size)
+        for envelope in batch.envelopes:
             self.producer.send(self.topic, key=envelope.key, value=envelope.to_json())
-        if not envelopes:
+        for item in batch.unreadable:
+            log.error("the stored event at position %d (%s %s version %d, %s) cannot be read: %s; sent to %s",
+                      item.position, item.stream, item.aggregate_id, item.version, item.event_type, item.error,
+                      self.dead_letter_topic)
+            self.producer.send(self.dead_letter_topic, key=item.aggregate_id.encode(), value=orjson.dumps(asdict(item)))
+        if not batch.size:
             return after
         self.producer.flush()
-        self.position.save(envelopes[-1].position)
-        return envelopes[-1].position
+        self.position.save(batch.last_position)
+        return batch.last_position
+
+    @property
+    def dead_letter_topic(self) -> str:
+        return f"{self.topic}.dead-letters"
 
     def run(self, stop: threading.Event) -> None:
         published = self.position.load()
