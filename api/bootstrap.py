@@ -6,11 +6,15 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from api.auth import Tokens, ensure_admin, persistent_secret
+from api.auth import Tokens, ensure_admin
+from api.keys import Keys, load_keys
 from api.settings import Settings
+from api.vault import PostgresKeyStore, SqliteKeyStore, Vault
 from domain.accounts import Accounts
 from domain.application import ServiceCentre
+from domain.base import HashChain
 from domain.calendar import WorkingCalendar
+from domain.clock import TimeBounds
 from domain.sla import WarningPolicy
 from projections.backends import ChdbClickHouse, ClickHouse, ServerClickHouse
 from projections.projector import Projector
@@ -27,6 +31,7 @@ class Deployment:
     clickhouse: ClickHouse
     projector: Projector
     tokens: Tokens
+    vault: Vault
     follower: NotificationFollower | None = None
     created_admin_password: str | None = field(default=None, repr=False)
 
@@ -64,8 +69,27 @@ def build_policy(settings: Settings) -> WarningPolicy:
     return WarningPolicy(yellow_percent=settings.yellow_percent, yellow_min_days=settings.yellow_min_days)
 
 
-def build_centre(settings: Settings) -> ServiceCentre:
-    return ServiceCentre(settings.event_store_env(), calendar=build_calendar(settings), policy=build_policy(settings))
+def build_keys(settings: Settings) -> Keys:
+    return load_keys(settings.secret_key, settings.secret_key_file, settings.data_dir)
+
+
+def build_bounds(settings: Settings) -> TimeBounds:
+    return TimeBounds(earliest=settings.earliest_date)
+
+
+def build_centre(settings: Settings, keys: Keys | None = None, vault: Vault | None = None) -> ServiceCentre:
+    """Without keys the centre reads and replays (relay, projector, rebuild) but records nothing."""
+    return ServiceCentre(settings.event_store_env(), chain=HashChain(keys.hash_chain) if keys else None, vault=vault,
+                         calendar=build_calendar(settings), policy=build_policy(settings),
+                         bounds=build_bounds(settings))
+
+
+def build_vault(settings: Settings, keys: Keys) -> Vault:
+    if settings.mode == "embedded":
+        store: SqliteKeyStore | PostgresKeyStore = SqliteKeyStore(settings.data_dir / "keys.sqlite3")
+    else:
+        store = PostgresKeyStore(settings.database_url)
+    return Vault(store, keys.applicant_keys, keys.person_digest)
 
 
 def build_clickhouse(settings: Settings) -> ClickHouse:
@@ -75,16 +99,17 @@ def build_clickhouse(settings: Settings) -> ClickHouse:
 
 
 def build_deployment(settings: Settings) -> Deployment:
-    centre = build_centre(settings)
-    accounts = Accounts(settings.event_store_env("accounts"))
+    keys = build_keys(settings)
+    vault = build_vault(settings, keys)
+    centre = build_centre(settings, keys, vault)
+    accounts = Accounts(settings.event_store_env("accounts"), chain=centre.required_chain())
     clickhouse = build_clickhouse(settings)
-    projector = Projector(clickhouse, centre.calendar)
+    projector = Projector(clickhouse, centre.calendar, centre.bounds)
     projector.create_tables()
     follower = None
     if settings.mode == "embedded":
         follower = NotificationFollower(centre, projector.project, projector.position())
-        follower.catch_up()
-    secret = settings.secret_key or persistent_secret(settings.data_dir / "secret.key")
+        follower.try_catch_up()  # startup never waits on projecting: the follower retries
     admin_password = ensure_admin(accounts, settings.admin_password, settings.data_dir / "admin-password")
-    return Deployment(settings, centre, accounts, clickhouse, projector, Tokens(secret, settings.token_minutes),
-                      follower, admin_password)
+    tokens = Tokens(keys.token_signing, settings.token_minutes)
+    return Deployment(settings, centre, accounts, clickhouse, projector, tokens, vault, follower, admin_password)

@@ -69,7 +69,8 @@ def up(data: DataDir = None, api_port: int = typer.Option(8000, "--api-port"),
         deployment.follower.catch_up()
     api_url = f"http://{host}:{api_port}"
     console = start_console(api_url, host, ui_port)
-    password = settings.admin_password or read_text(settings.data_dir / "admin-password") or "(as SUNLIGHT_ADMIN_PASSWORD was at first start)"
+    password = (settings.admin_password or read_text(settings.data_dir / "admin-password")
+                or "(as SUNLIGHT_ADMIN_PASSWORD was at first start)")
     typer.echo(f"\nSunlight is running (embedded, data in {settings.data_dir.resolve()})\n"
                f"  API      {api_url}   (docs: {api_url}/docs)\n"
                f"  Console  http://{host}:{ui_port}\n"
@@ -130,6 +131,33 @@ def rebuild(mode: Mode = "embedded", data: DataDir = None) -> None:
     count = guard(lambda: rebuild_read_models(settings, progress=True))
     seconds = time.perf_counter() - started
     typer.echo(f"rebuilt {count} events in {seconds:.1f} s ({count / max(seconds, 1e-9):,.0f} events/s)")
+
+
+@cli.command()
+def verify(mode: Mode = "embedded", data: DataDir = None,
+           stream: str | None = typer.Option(None, "--stream", help="Only this stream: case, item, window, …")) -> None:
+    """Check every stream's keyed hash chain, and its last event against the head held in the read models."""
+    from api.verification import total_events, verify_store
+    from streams.envelope import STREAMS
+
+    if stream is not None and stream not in STREAMS:
+        fail(f"--stream must be one of {', '.join(STREAMS)}, not '{stream}'")
+    settings = settings_for(mode, data)
+    total = guard(lambda: total_events(settings))
+    with typer.progressbar(length=total, label="verifying", file=sys.stderr) as bar:
+        report = guard(lambda: verify_store(settings, stream, bar.update))
+    for broken in report.broken:
+        verdict = broken.verdict
+        typer.secho(f"BROKEN {broken.stream} {broken.aggregate_id} at version {verdict.first_broken_version}: "
+                    f"{verdict.reason}", fg=typer.colors.RED)
+    typer.echo(f"checked {report.streams} streams ({report.events} events): {len(report.broken)} broken")
+    if not report.heads_checked:
+        typer.secho(f"heads not checked: {report.heads_problem}; stop `sunlight api` (embedded) or use "
+                    f"GET /audit/{{stream}}/{{id}}/verify", fg=typer.colors.YELLOW, err=True)
+    if report.broken:
+        raise typer.Exit(1)
+    if not report.heads_checked:
+        raise typer.Exit(2)
 
 
 def guard(run):

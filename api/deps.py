@@ -1,15 +1,18 @@
-"""Request dependencies: the deployment, the signed-in user, and role guards."""
+"""Request dependencies: the deployment, the signed-in user, the caller's role and the `as_of` moment."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from api.bootstrap import Deployment
+from api.scope import WIDEST_FIRST, Caller
 from domain.accounts import User
-from domain.base import Actor
+from domain.base import ROLES
+from domain.clock import beijing
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token")
 
@@ -32,18 +35,33 @@ def get_current_user(deployment: DeploymentDep, token: Annotated[str, Depends(oa
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def acting_as(*roles: str):
-    """A dependency giving the actor of a command, refusing users without one of `roles`."""
+def caller_with(*roles: str):
+    """A dependency giving the caller, acting with the widest of their roles among `roles` (else 403)."""
 
-    def actor(user: CurrentUser) -> Actor:
-        for role in user.roles:
-            if role in roles:
-                return Actor(user.username, role)
+    def caller(user: CurrentUser) -> Caller:
+        for role in WIDEST_FIRST:
+            if role in roles and role in user.roles:
+                return Caller(user.username, role, user.window, user.department)
         raise HTTPException(403, f"needs role {' or '.join(roles)}; {user.username} has {', '.join(user.roles)}")
 
-    return actor
+    return caller
 
 
-Admin = Annotated[Actor, Depends(acting_as("admin"))]
-Clerk = Annotated[Actor, Depends(acting_as("clerk", "admin"))]
-Reader = Annotated[Actor, Depends(acting_as("admin", "clerk", "hotline", "department", "supervisor", "auditor"))]
+Admin = Annotated[Caller, Depends(caller_with("admin"))]
+# Work at a window (submit, accept, refuse), and work on a case (suspend, resume, conclude).
+WindowWork = Annotated[Caller, Depends(caller_with("clerk", "supervisor", "admin"))]
+CaseWork = Annotated[Caller, Depends(caller_with("clerk", "department", "supervisor", "admin"))]
+Auditing = Annotated[Caller, Depends(caller_with("auditor", "supervisor", "admin"))]
+Reader = Annotated[Caller, Depends(caller_with(*ROLES))]
+
+
+def as_of_moment(deployment: DeploymentDep, as_of: Annotated[datetime | None, Query(
+        description="Business time (ISO 8601; naive = Beijing time) between the earliest date and 2099-12-31; "
+                    "default now.")] = None) -> datetime:
+    """The moment a figure is asked for, checked against the bounds before any work is done."""
+    if as_of is None:
+        return beijing(deployment.centre.clock())
+    return deployment.centre.bounds.as_of(as_of)
+
+
+AsOf = Annotated[datetime, Depends(as_of_moment)]

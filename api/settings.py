@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -17,7 +19,9 @@ class Settings(BaseSettings):
     mode: Literal["embedded", "server"] = "embedded"
     data_dir: Path = Path(".sunlight")
     admin_password: str | None = None
+    # The master secret (tokens, hash chain, applicants' keys); else the key file, outside the data.
     secret_key: str | None = None
+    secret_key_file: Path = Path.home() / ".config" / "sunlight" / "secret.key"
     token_minutes: int = 8 * 60
 
     # Server mode; the defaults are what `make services` starts on loopback.
@@ -30,6 +34,10 @@ class Settings(BaseSettings):
     calendar_overrides: Path = REPOSITORY / "config" / "calendar-overrides.toml"
     yellow_percent: int = 20
     yellow_min_days: int = 1
+    # Business times lie between this date and now; `as_of` between it and 2099-12-31.
+    earliest_date: date = date(2004, 1, 1)
+    # How far in the past a business time may lie for roles other than supervisor and admin.
+    clerk_backdate_hours: int = Field(default=72, ge=0)
     # How long a read waits for the read models to include the latest write.
     read_wait_seconds: float = 10.0
 

@@ -281,7 +281,27 @@ def trace_page(t) -> None:
         handle_api_error(err, t)
         return
     show_state(t, state, as_of)
+    show_verification(t, api, case_id)
     show_history(t, history.get("events", []))
+
+
+AUDITING_ROLES = {"auditor", "supervisor", "admin"}
+
+
+def show_verification(t, api, case_id: str) -> None:
+    """Whether the record is intact: every keyed hash, every link, and the head held apart."""
+    if not AUDITING_ROLES & set(st.session_state.get("roles") or []):
+        return
+    try:
+        verdict = api.verify("case", case_id)
+    except ApiError as err:
+        st.warning(t("verify_failed", detail=err.message))
+        return
+    if verdict.get("valid"):
+        st.success(t("verify_intact", n=verdict.get("events", 0)), icon="✅")
+    else:
+        st.error(t("verify_broken", version=verdict.get("first_broken_version"), reason=verdict.get("reason", "")),
+                 icon="❌")
 
 
 def show_state(t, state: dict, as_of: datetime) -> None:

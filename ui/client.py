@@ -127,3 +127,7 @@ class SunlightClient:
     def history(self, case_id: str) -> dict:
         return self._request("GET", f"/cases/{_quote(case_id)}/history")
 
+    def verify(self, stream: str, aggregate_id: str) -> dict:
+        """GET /audit/{stream}/{id}/verify: the keyed hash chain and the head, checked by the API."""
+        return self._request("GET", f"/audit/{_quote(stream)}/{_quote(aggregate_id)}/verify")
+

@@ -88,6 +88,9 @@ TEXT: dict[str, dict[str, str]] = {
         "col_hash": "哈希",
         "col_previous_hash": "前序哈希",
         "col_payload": "内容",
+        "verify_intact": "记录完整：{n} 个事件的密钥哈希链与链头均核验通过",
+        "verify_broken": "记录被改动：自第 {version} 版起不可信（{reason}）",
+        "verify_failed": "无法核验记录：{detail}",
     },
     "en": {
         "app_title": "Sunlight · e-supervision",
@@ -171,6 +174,9 @@ TEXT: dict[str, dict[str, str]] = {
         "col_hash": "Hash",
         "col_previous_hash": "Previous hash",
         "col_payload": "Payload",
+        "verify_intact": "Record intact: the keyed hash chain of {n} events and its head verified",
+        "verify_broken": "Record altered: not to be trusted from version {version} on ({reason})",
+        "verify_failed": "Cannot verify the record: {detail}",
     },
 }
 

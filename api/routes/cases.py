@@ -7,11 +7,14 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from api.deps import Clerk, DeploymentDep, Reader
+from api.bootstrap import Deployment
+from api.deps import AsOf, CaseWork, DeploymentDep, Reader, WindowWork
+from api.personal import person_view
 from api.schemas import CaseAccept, CaseConclude, CaseCreate, CasePublic, CaseRefuse, CaseSuspend, Command
+from api.scope import Caller
 from domain.application import CaseNotFound
 from domain.case import Case
-from domain.clock import beijing
+from domain.catalogue import Window
 from streams.envelope import envelope_of
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -24,14 +27,43 @@ def case_id_of(text: str) -> UUID:
         raise CaseNotFound(f"case {text} not found") from None
 
 
-def case_view(deployment, case: Case, as_of: datetime) -> CasePublic:
+def scoped_case(deployment: Deployment, caller: Caller, case_id: str, as_of: datetime | None = None) -> Case:
+    """The case, if the caller's row scope reaches it (403 otherwise)."""
+    case = deployment.centre.case(case_id_of(case_id), as_of)
+    caller.check_case(case, window_accepts=clerk_window_accepts(deployment, caller, case))
+    return case
+
+
+def clerk_window_accepts(deployment: Deployment, caller: Caller, case: Case) -> bool:
+    if caller.role != "clerk" or case.window is not None or not caller.window:
+        return False
+    window = deployment.centre.find(Window, caller.window)
+    return window is not None and window.accepts(case.department)
+
+
+def command(deployment: Deployment, caller: Caller, at: datetime | None) -> dict:
+    """Who acts and when, once the business time is within bounds (422) and its backdating allowed (403)."""
+    now = deployment.centre.clock()
+    if at is not None:
+        deployment.centre.bounds.business_time(at, now)
+        caller.check_backdating(at, now, deployment.settings.clerk_backdate_hours)
+    return {"actor": caller.actor, "at": at}
+
+
+def versioned(deployment: Deployment, caller: Caller, body: Command) -> dict:
+    return {**command(deployment, caller, body.at), "expected_version": body.expected_version}
+
+
+def case_view(deployment: Deployment, caller: Caller, case: Case, as_of: datetime) -> CasePublic:
     clock = case.clock(as_of, deployment.centre.calendar, deployment.centre.policy)
     open_suspension = case.suspensions[-1] if case.state == "suspended" else None
     return CasePublic(
         id=str(case.id), item=case.item, item_name=case.item_name, kind=case.kind, department=case.department,
-        channel=case.channel, applicant=masked(case.applicant), state=case.state, version=case.version,
-        as_of=beijing(as_of), submitted_at=case.submitted_at, accepted_at=case.accepted_at, window=case.window,
-        hall=case.hall, staff=case.staff, promised_days=case.promised_days, legal_days=case.legal_days,
+        channel=case.channel, applicant_ref=case.applicant_ref,
+        applicant=person_view(deployment.vault, case.applicant, caller.sees_personal_data),
+        state=case.state, version=case.version, as_of=as_of, submitted_at=case.submitted_at,
+        accepted_at=case.accepted_at, window=case.window, hall=case.hall, staff=case.staff,
+        promised_days=case.promised_days, legal_days=case.legal_days,
         suspended_since=open_suspension.suspended_at if open_suspension else None,
         suspension_reasons=[period.reason for period in case.suspensions],
         concluded_at=case.concluded_at, outcome=case.outcome, refusal_reason=case.refusal_reason,
@@ -42,91 +74,82 @@ def case_view(deployment, case: Case, as_of: datetime) -> CasePublic:
     )
 
 
-def masked(applicant: dict) -> dict:
-    """Personal numbers are shown masked: enough to recognise, not enough to misuse."""
-    shown = dict(applicant)
-    for field, keep in (("id_number", 4), ("phone", 4)):
-        value = shown.get(field)
-        if value:
-            shown[field] = "*" * max(len(value) - keep, 0) + value[-keep:]
-    return shown
-
-
-def changed(deployment, case: Case) -> CasePublic:
+def changed(deployment: Deployment, caller: Caller, case: Case) -> CasePublic:
     deployment.after_write()
-    return case_view(deployment, case, deployment.centre.clock())
+    return case_view(deployment, caller, case, deployment.centre.clock())
 
 
 @router.post("", status_code=201, response_model=CasePublic)
-def submit_case(body: CaseCreate, deployment: DeploymentDep, actor: Clerk) -> CasePublic:
-    """Submit an application (申请) for a service item."""
+def submit_case(body: CaseCreate, deployment: DeploymentDep, caller: WindowWork) -> CasePublic:
+    """Submit an application (申请) for a service item; the applicant's data is stored encrypted."""
     case = deployment.centre.submit_case(item=body.item, channel=body.channel,
-                                         applicant=body.applicant.model_dump(exclude_none=True), actor=actor, at=body.at)
-    return changed(deployment, case)
-
-
-def command(body: Command, actor) -> dict:
-    return {"actor": actor, "at": body.at, "expected_version": body.expected_version}
+                                         applicant=body.applicant.model_dump(exclude_none=True),
+                                         **command(deployment, caller, body.at))
+    return changed(deployment, caller, case)
 
 
 @router.post("/{case_id}/accept", response_model=CasePublic)
-def accept_case(case_id: str, body: CaseAccept, deployment: DeploymentDep, actor: Clerk) -> CasePublic:
+def accept_case(case_id: str, body: CaseAccept, deployment: DeploymentDep, caller: WindowWork) -> CasePublic:
     """Accept (受理) at a window; the SLA clock starts with the item's promised limit."""
+    caller.check_window(body.window)
     case = deployment.centre.accept_case(case_id_of(case_id), window=body.window, staff=body.staff,
-                                         **command(body, actor))
-    return changed(deployment, case)
+                                         **versioned(deployment, caller, body))
+    return changed(deployment, caller, case)
 
 
 @router.post("/{case_id}/refuse", response_model=CasePublic)
-def refuse_case(case_id: str, body: CaseRefuse, deployment: DeploymentDep, actor: Clerk) -> CasePublic:
+def refuse_case(case_id: str, body: CaseRefuse, deployment: DeploymentDep, caller: WindowWork) -> CasePublic:
     """Refuse to accept (不予受理), with the reason."""
-    case = deployment.centre.refuse_case(case_id_of(case_id), reason=body.reason, **command(body, actor))
-    return changed(deployment, case)
+    scoped_case(deployment, caller, case_id)
+    case = deployment.centre.refuse_case(case_id_of(case_id), reason=body.reason, **versioned(deployment, caller, body))
+    return changed(deployment, caller, case)
 
 
 @router.post("/{case_id}/suspend", response_model=CasePublic)
-def suspend_case(case_id: str, body: CaseSuspend, deployment: DeploymentDep, actor: Clerk) -> CasePublic:
+def suspend_case(case_id: str, body: CaseSuspend, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
     """Suspend (挂起): the working days until resumption do not count."""
+    scoped_case(deployment, caller, case_id)
     case = deployment.centre.suspend_case(case_id_of(case_id), reason=body.reason, note=body.note,
-                                          **command(body, actor))
-    return changed(deployment, case)
+                                          **versioned(deployment, caller, body))
+    return changed(deployment, caller, case)
 
 
 @router.post("/{case_id}/resume", response_model=CasePublic)
-def resume_case(case_id: str, body: Command, deployment: DeploymentDep, actor: Clerk) -> CasePublic:
+def resume_case(case_id: str, body: Command, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
     """Resume a suspended case; its clock runs again."""
-    case = deployment.centre.resume_case(case_id_of(case_id), **command(body, actor))
-    return changed(deployment, case)
+    scoped_case(deployment, caller, case_id)
+    case = deployment.centre.resume_case(case_id_of(case_id), **versioned(deployment, caller, body))
+    return changed(deployment, caller, case)
 
 
 @router.post("/{case_id}/conclude", response_model=CasePublic)
-def conclude_case(case_id: str, body: CaseConclude, deployment: DeploymentDep, actor: Clerk) -> CasePublic:
+def conclude_case(case_id: str, body: CaseConclude, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
     """Conclude (办结) as approved or denied; the clock stops."""
-    case = deployment.centre.conclude_case(case_id_of(case_id), outcome=body.outcome, **command(body, actor))
-    return changed(deployment, case)
+    scoped_case(deployment, caller, case_id)
+    case = deployment.centre.conclude_case(case_id_of(case_id), outcome=body.outcome,
+                                           **versioned(deployment, caller, body))
+    return changed(deployment, caller, case)
 
 
 @router.get("/{case_id}", response_model=CasePublic)
-def read_case(case_id: str, deployment: DeploymentDep, _: Reader, as_of: datetime | None = None) -> CasePublic:
+def read_case(case_id: str, deployment: DeploymentDep, caller: Reader, as_of: AsOf) -> CasePublic:
     """The case as it stood at `as_of` (business time; default now), with its SLA clock."""
-    moment = beijing(as_of) if as_of else deployment.centre.clock()
-    return case_view(deployment, deployment.centre.case(case_id_of(case_id), moment), moment)
+    return case_view(deployment, caller, scoped_case(deployment, caller, case_id, as_of), as_of)
 
 
 @router.get("/{case_id}/history")
-def read_history(case_id: str, deployment: DeploymentDep, _: Reader) -> dict:
-    """Every event of the case in order, with business time, record time, actor and hashes."""
+def read_history(case_id: str, deployment: DeploymentDep, caller: Reader) -> dict:
+    """Every event of the case in order, with business time, record time, actor and keyed hashes."""
+    scoped_case(deployment, caller, case_id)
     events = deployment.centre.case_events(case_id_of(case_id))
-    if not events:
-        raise CaseNotFound(f"case {case_id} not found")
-    return {"id": case_id, "events": [history_entry(event) for event in events]}
+    return {"id": case_id, "events": [history_entry(deployment, caller, event) for event in events]}
 
 
-def history_entry(event) -> dict:
+def history_entry(deployment: Deployment, caller: Caller, event) -> dict:
     envelope = envelope_of(event, position=0)
     payload = dict(envelope.payload)
-    if "applicant" in payload:
-        payload["applicant"] = masked(payload["applicant"])
+    if "applicant_ref" in payload:
+        payload["applicant"] = person_view(deployment.vault, event.applicant, caller.sees_personal_data)
     return {"version": envelope.version, "type": envelope.type, "occurred_at": envelope.occurred_at,
             "recorded_at": envelope.recorded_at, "actor": envelope.actor, "payload": payload,
             "hash": envelope.hash, "previous_hash": envelope.previous_hash}

@@ -24,40 +24,40 @@ def register(deployment, actor, kind: str, body: BaseModel) -> dict:
 
 
 @router.post("/departments", status_code=201)
-def create_department(body: DepartmentCreate, deployment: DeploymentDep, actor: Admin) -> dict:
+def create_department(body: DepartmentCreate, deployment: DeploymentDep, caller: Admin) -> dict:
     """Register a department (部门)."""
-    return register(deployment, actor, "department", body)
+    return register(deployment, caller.actor, "department", body)
 
 
 @router.post("/halls", status_code=201)
-def create_hall(body: HallCreate, deployment: DeploymentDep, actor: Admin) -> dict:
+def create_hall(body: HallCreate, deployment: DeploymentDep, caller: Admin) -> dict:
     """Register a hall (大厅) at city, district, street or community level."""
-    return register(deployment, actor, "hall", body)
+    return register(deployment, caller.actor, "hall", body)
 
 
 @router.post("/windows", status_code=201)
-def create_window(body: WindowCreate, deployment: DeploymentDep, actor: Admin) -> dict:
+def create_window(body: WindowCreate, deployment: DeploymentDep, caller: Admin) -> dict:
     """Register a window (窗口) in a hall, belonging to a department."""
-    return register(deployment, actor, "window", body)
+    return register(deployment, caller.actor, "window", body)
 
 
 @router.post("/staff", status_code=201)
-def create_staff(body: StaffCreate, deployment: DeploymentDep, actor: Admin) -> dict:
+def create_staff(body: StaffCreate, deployment: DeploymentDep, caller: Admin) -> dict:
     """Register a member of staff (工作人员) at a window."""
-    return register(deployment, actor, "staff", body)
+    return register(deployment, caller.actor, "staff", body)
 
 
 @router.post("/items", status_code=201)
-def create_item(body: ItemCreate, deployment: DeploymentDep, actor: Admin) -> dict:
+def create_item(body: ItemCreate, deployment: DeploymentDep, caller: Admin) -> dict:
     """Register a service item (事项) with its legal and promised limits in working days."""
-    return register(deployment, actor, "item", body)
+    return register(deployment, caller.actor, "item", body)
 
 
 @router.post("/items/{code}/limits")
-def change_item_limits(code: str, body: ItemLimitsChange, deployment: DeploymentDep, actor: Admin) -> dict:
+def change_item_limits(code: str, body: ItemLimitsChange, deployment: DeploymentDep, caller: Admin) -> dict:
     """Change an item's limits; cases already accepted keep the limits in force at acceptance."""
     item = deployment.centre.change_item_limits(code, legal_days=body.legal_days, promised_days=body.promised_days,
-                                                actor=actor, at=body.at)
+                                                actor=caller.actor, at=body.at)
     deployment.after_write()
     return {"code": item.code, "legal_days": item.legal_days, "promised_days": item.promised_days,
             "version": item.version}

@@ -119,6 +119,7 @@ def serve_everything(api: FakeApi) -> None:
     api.routes[("GET", "/warnings")] = (200, WARNINGS)
     api.routes[("GET", "/cases/C-1")] = (200, CASE)
     api.routes[("GET", "/cases/C-1/history")] = (200, HISTORY)
+    api.routes[("GET", "/audit/case/C-1/verify")] = (200, {"stream": "case", "id": "C-1", "events": 2, "valid": True})
 
 
 # -- client ------------------------------------------------------------------------------------
@@ -291,6 +292,14 @@ def test_app_logs_in_and_shows_warnings_and_a_case_trace(monkeypatch, fake_api):
     assert list(history[TEXT["zh"]["col_type"]]) == ["CaseSubmitted", "CaseAccepted"]
     assert list(history[TEXT["zh"]["col_hash"]]) == ["a" * 12 + "…", "b" * 12 + "…"]
     assert "as_of" in fake_api.last("/cases/C-1")["query"]
+    assert [box.value for box in at.success] == [TEXT["zh"]["verify_intact"].format(n=2)]
+
+    # an altered record is shown as such, with the version from which it cannot be trusted
+    fake_api.routes[("GET", "/audit/case/C-1/verify")] = (200, {
+        "stream": "case", "id": "C-1", "events": 2, "valid": False, "first_broken_version": 2,
+        "reason": "its hash does not match its content: the stored event was altered"})
+    at.run()
+    assert any("第 2 版" in box.value and "altered" in box.value for box in at.error)
 
 
 def test_app_expired_token_asks_to_log_in_again(monkeypatch, fake_api):
