@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.bootstrap import Deployment
-from api.errors import install_error_handlers
-from api.routes import cases, catalogue, system, warnings
+from api.errors import ERROR_RESPONSES, install_error_handlers
+from api.limits import BodySizeLimit
+from api.routes import applicants, audit, cases, catalogue, system, warnings
 
 
 def create_app(deployment: Deployment) -> FastAPI:
@@ -18,10 +19,11 @@ def create_app(deployment: Deployment) -> FastAPI:
         yield
         deployment.stop()
 
-    app = FastAPI(title="Sunlight", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="Sunlight", version="0.1.0", lifespan=lifespan, responses=ERROR_RESPONSES,
                   description="Event-sourced performance supervision for service centres and 12345 hotlines.")
     app.state.deployment = deployment
+    app.add_middleware(BodySizeLimit)
     install_error_handlers(app)
-    for module in (system, catalogue, cases, warnings):
+    for module in (system, catalogue, cases, warnings, applicants, audit):
         app.include_router(module.router)
     return app

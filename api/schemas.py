@@ -3,19 +3,50 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic_core import PydanticCustomError
 
 from domain.base import ROLES
 
 Code = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
 Name = Field(min_length=1, max_length=200)
-Days = Field(ge=0, le=3650)
+# Integers are strict: JSON `true`, "1" or 1.0 are refused, not taken as 1 (Python's bool is an int).
+Days = Annotated[StrictInt, Field(ge=0, le=3650)]
+Version = Annotated[StrictInt, Field(ge=1)]
 
 
 class Strict(BaseModel):
+    """Base of every request body: unknown fields refused, strings checked for lone surrogates."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_lone_surrogates(cls, value: Any) -> Any:
+        # JSON may escape half of a UTF-16 pair ("\ud800"); Python keeps it, but UTF-8 cannot encode it,
+        # so it would fail later: in the store, a log or the response. pydantic refuses it in a plain
+        # `str` field only, not inside lists or untyped values. Nested models check their own fields.
+        if has_lone_surrogate(value):
+            raise PydanticCustomError("string_unicode", "Input should be valid text, not a lone surrogate "
+                                                        "(half of a UTF-16 pair)")
+        return value
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """Whether a string, or any string inside lists, tuples or dicts (keys too), cannot be UTF-8 encoded."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(has_lone_surrogate(item) for item in value)
+    if isinstance(value, dict):
+        return any(has_lone_surrogate(key) or has_lone_surrogate(item) for key, item in value.items())
+    return False
 
 
 class UserCreate(Strict):
@@ -65,13 +96,13 @@ class ItemCreate(Strict):
     name: str = Name
     department: str
     kind: Literal["immediate", "promised", "reported", "joint"]
-    legal_days: int = Days
-    promised_days: int = Days
+    legal_days: Days
+    promised_days: Days
 
 
 class ItemLimitsChange(Strict):
-    legal_days: int = Days
-    promised_days: int = Days
+    legal_days: Days
+    promised_days: Days
     at: datetime | None = None
 
 
@@ -90,7 +121,7 @@ class CaseCreate(Strict):
 
 class Command(Strict):
     at: datetime | None = None
-    expected_version: int | None = Field(default=None, ge=1)
+    expected_version: Version | None = None
 
 
 class CaseAccept(Command):
@@ -118,7 +149,8 @@ class CasePublic(BaseModel):
     kind: str
     department: str
     channel: str
-    applicant: dict
+    applicant_ref: str
+    applicant: dict[str, str]
     state: str
     version: int
     as_of: datetime

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 
 
@@ -52,3 +54,20 @@ class Api:
     def new_case(self, item: str, at: str) -> str:
         body = {"item": item, "channel": "window", "applicant": {"name": "王芳"}, "at": at}
         return self.post("/cases", body, 201).json()["id"]
+
+    def submit_case(self, item: str) -> str:
+        """A case submitted now (no business time: clerks may not backdate far)."""
+        body = {"item": item, "channel": "window", "applicant": {"name": "王芳", "phone": "13812345678"}}
+        return self.post("/cases", body, 201).json()["id"]
+
+    def create_user(self, username: str, password: str, roles: list[str], **scope: str) -> None:
+        """A user with roles and, for clerks or department users, their window or department."""
+        self.post("/users", {"username": username, "password": password, "roles": roles, **scope}, 201)
+
+    def sign_in(self, username: str, password: str) -> httpx.Response:
+        """One sign-in attempt, whatever its answer."""
+        return self.http.post("/auth/token", data={"username": username, "password": password})
+
+    def post_raw(self, path: str, content: bytes | Iterator[bytes]) -> httpx.Response:
+        """A JSON body sent as given: malformed, huge, or chunked (no Content-Length) from an iterator."""
+        return self.http.post(path, content=content, headers={"Content-Type": "application/json", **self.headers()})
