@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up test test-unit services services-down bench clean
+.PHONY: install up test lint test-unit services services-down bench clean
 
 install: $(STAMP)
 
@@ -18,9 +18,14 @@ $(STAMP): pyproject.toml
 up: install
 	$(VENV)/bin/sunlight up
 
-## Install what the tests need, start the real servers, run every test.
-test: install services
+## Install what the tests need, start the real servers, lint, run every test.
+test: install services lint
 	$(PY) -m pytest
+
+## ruff over the tree, mypy over the domain.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy domain
 
 ## Domain and other fast tests only (no servers).
 test-unit: install
@@ -35,6 +40,7 @@ services-down:
 
 bench: install services
 	$(PY) bench/run.py
+	$(PY) bench/sealing.py
 
 clean:
 	rm -rf $(VENV) .sunlight .pytest_cache .hypothesis
