@@ -205,3 +205,9 @@ def test_personal_data_stays_sealed_and_tampering_in_postgres_is_found(server):
     itself = api.get(f"/cases/{open_case}", as_of=last).json()
     assert (listed[open_case]["remaining_workdays"], listed[open_case]["warning"]) == (
         itself["remaining_workdays"], itself["warning"]) and itself["warning"] == "red"
+
+    # Row scope on the ClickHouse server: a clerk of window A02 neither lists nor reads A01's case.
+    api.create_user("clerk_a02", "clerk-a02-password", ["clerk"], window="A02")
+    clerk = api.as_user("clerk_a02", "clerk-a02-password")
+    assert open_case not in {item["case_id"] for item in clerk.get("/warnings", as_of=last).json()["items"]}
+    assert clerk.get(f"/cases/{open_case}", expect=None).status_code == 403
