@@ -4,7 +4,9 @@ end the live read models must equal a clean rebuild from the event store."""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
 import threading
 import time
 from datetime import datetime, timedelta
@@ -18,7 +20,7 @@ from projections.queries import case_clocks
 from api.processes import rebuild_read_models
 from tests.conftest import CLICKHOUSE_URL, KAFKA_BOOTSTRAP, unique
 from tests.utils.api_client import Api
-from tests.utils.processes import Process, free_port, wait_for_http
+from tests.utils.processes import SUNLIGHT, Process, free_port, wait_for_http
 
 PASSWORD = "server-admin-password"
 MOMENTS = [datetime(2025, 10, 9, 12), datetime(2025, 12, 1, 9), datetime(2026, 2, 25, 17), datetime(2026, 11, 1)]
@@ -195,6 +197,10 @@ def test_personal_data_stays_sealed_and_tampering_in_postgres_is_found(server):
                            (case["id"],))
     verdict = api.get(f"/audit/case/{case['id']}/verify").json()
     assert (verdict["valid"], verdict["first_broken_version"], verdict["events"]) == (False, 3, 2)
+    cli = subprocess.run([SUNLIGHT, "verify", "--mode", "server"], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, **env})
+    assert cli.returncode == 1, cli.stderr
+    assert [line.split()[1:3] for line in cli.stdout.splitlines() if line.startswith("BROKEN")] == [["case", case["id"]]]
 
     # as_of is bounded; at its far end the read models still agree with the case itself.
     assert api.get("/warnings", expect=None, as_of="2200-01-01").status_code == 422
