@@ -13,8 +13,12 @@ D0 = the local date of acceptance:
 - deadline = the working day on which elapsed reaches N if nothing more is suspended
   (D0 itself when N = 0); None while the case is suspended, because it moves every day;
 - warning = "red" if remaining < 0, "yellow" if 0 <= remaining <= the yellow threshold,
-  otherwise "none"; always "none" once concluded. Immediate items (即办件) have N = 0;
+  otherwise "none"; always "none" once concluded or withdrawn. Immediate items (即办件) have N = 0;
 - on_time (concluded cases only) = elapsed <= N.
+
+Only suspensions whose time does not count are given here (the case knows which: 行政许可法 §45);
+N includes approved extensions (延期). A withdrawn case's clock is frozen at its withdrawal, like a
+concluded one's at its conclusion, but it is neither on time nor late.
 """
 
 from __future__ import annotations
@@ -94,6 +98,7 @@ def sla_clock(
     as_of: date,
     suspensions: Sequence[Suspension] = (),
     concluded_on: date | None = None,
+    withdrawn_on: date | None = None,
     policy: WarningPolicy = WarningPolicy(),
 ) -> SlaClock:
     """Computes the SLA clock of a case as of a day (see the module docstring).
@@ -105,33 +110,53 @@ def sla_clock(
         as_of: The day asked about.
         suspensions: The suspensions known as of that day whose time does not count.
         concluded_on: Local date of conclusion (办结), if concluded by as_of.
+        withdrawn_on: Local date of withdrawal (撤回), if withdrawn by as_of.
         policy: When an open case turns yellow.
 
     Raises:
         ValueError: The inputs describe an impossible case (as_of before acceptance,
             negative limit, conclusion or suspension outside acceptance..as_of).
     """
-    _check_inputs(promised_days, accepted_on, as_of, suspensions, concluded_on)
-    concluded = concluded_on is not None
-    counted_upto = concluded_on if concluded_on is not None else as_of
-    elapsed = _elapsed_workdays(calendar, accepted_on, counted_upto, suspensions)
+    _check_inputs(promised_days, accepted_on, as_of, suspensions, concluded_on or withdrawn_on)
+    stopped_on = concluded_on or withdrawn_on
+    elapsed = counted_workdays(calendar, accepted_on, cutoff(as_of, stopped_on), suspensions)
     remaining = promised_days - elapsed
     return SlaClock(
         elapsed_workdays=elapsed,
         remaining_workdays=remaining,
         deadline=_deadline(calendar, promised_days, accepted_on, suspensions),
-        warning="none" if concluded else _warning(remaining, policy.yellow_threshold(promised_days)),
-        on_time=(elapsed <= promised_days) if concluded else None,
+        warning="none" if stopped_on else _warning(remaining, policy.yellow_threshold(promised_days)),
+        on_time=(elapsed <= promised_days) if concluded_on else None,
     )
 
 
-def _elapsed_workdays(
-    calendar: WorkingCalendar, accepted_on: date, upto: date, suspensions: Sequence[Suspension]
-) -> int:
-    counted_days = [
-        day for day in calendar.workdays(accepted_on + ONE_DAY, upto) if not _is_suspended(day, suspensions)
-    ]
-    return len(counted_days)
+def cutoff(as_of: date, stopped_on: date | None) -> date:
+    """The last day the clock counts: the conclusion or withdrawal freezes it."""
+    return stopped_on if stopped_on is not None else as_of
+
+
+def counted_workdays(calendar: WorkingCalendar, after: date, upto: date, suspensions: Sequence[Suspension]) -> int:
+    """Working days d with after < d <= upto that are not suspended (0 if upto <= after)."""
+    return sum(1 for day in calendar.workdays(after + ONE_DAY, upto) if not _is_suspended(day, suspensions))
+
+
+def suspended_workdays(calendar: WorkingCalendar, accepted_on: date, upto: date,
+                       suspensions: Sequence[Suspension]) -> int:
+    """Working days d with accepted_on < d <= upto that do not count because the case was suspended."""
+    return sum(1 for day in calendar.workdays(accepted_on + ONE_DAY, upto) if _is_suspended(day, suspensions))
+
+
+def nth_counted_day(calendar: WorkingCalendar, accepted_on: date, n: int, suspensions: Sequence[Suspension]) -> date:
+    """The working day on which the n-th counted day falls (accepted_on itself for n = 0), assuming
+    the suspensions given are all there will be; they must all have ended, or the day may never come."""
+    if any(suspension.end is None for suspension in suspensions):
+        raise ValueError("nth_counted_day needs ended suspensions")
+    day, counted = accepted_on, 0
+    while counted < n:
+        day += ONE_DAY
+        if calendar.is_workday(day) and not _is_suspended(day, suspensions):
+            counted += 1
+    return day
 
 
 def _deadline(
@@ -139,12 +164,7 @@ def _deadline(
 ) -> date | None:
     if any(suspension.end is None for suspension in suspensions):
         return None
-    day, counted = accepted_on, 0
-    while counted < promised_days:
-        day += ONE_DAY
-        if calendar.is_workday(day) and not _is_suspended(day, suspensions):
-            counted += 1
-    return day
+    return nth_counted_day(calendar, accepted_on, promised_days, suspensions)
 
 
 def _is_suspended(day: date, suspensions: Sequence[Suspension]) -> bool:

@@ -13,7 +13,8 @@ from uuid import uuid4
 
 import pytest
 
-from domain.application import CaseNotFound, ServiceCentre, VersionConflict
+from domain.application import ServiceCentre
+from domain.case_commands import CaseNotFound, VersionConflict
 from domain.base import (
     GENESIS_HASH, SYSTEM, Actor, BusinessTimeError, DuplicateCode, IllegalTransition, InvalidValue,
     UnknownReference,

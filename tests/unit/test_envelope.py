@@ -101,12 +101,13 @@ def test_the_actor_is_carried(log):
 
 def test_the_payload_is_the_events_own_fields(log):
     assert envelopes(log, "CaseAccepted")[0].payload == {
-        "window": "A12", "hall": "H01", "staff": "S001", "staff_name": "李娜", "promised_days": 3, "legal_days": 10}
+        "window": "A12", "hall": "H01", "staff": "S001", "staff_name": "李娜", "staff_department": "D01",
+        "promised_days": 3, "legal_days": 10, "missing_materials": []}
     submitted = envelopes(log, "CaseSubmitted")[0]
     assert submitted.payload == {
         "item": "P5", "item_name": "食品经营许可", "department": "D01", "kind": "promised", "channel": "window",
         "applicant_ref": log_event(log, submitted).applicant["ref"]}
-    assert envelopes(log, "CaseSuspended")[0].payload == {"reason": "supplement", "note": "缺营业执照"}
+    assert envelopes(log, "CaseSuspended")[0].payload == {"reason": "supplement", "note": "缺营业执照", "counts": False}
     assert envelopes(log, "CaseResumed")[0].payload == {}
     assert envelopes(log, "CaseConcluded")[0].payload == {"outcome": "approved"}
     assert envelopes(log, "CaseRefused")[0].payload == {"reason": "材料不全"}
