@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from api.scope import OutOfScope
 from api.vault import UnknownApplicant
-from domain.application import CaseNotFound, NotConfigured, VersionConflict
+from domain.case_commands import CaseNotFound, NotConfigured, VersionConflict
 from domain.base import DuplicateCode, IllegalTransition, InvalidValue, UnknownReference
 from domain.calendar import CalendarOverridesError
 from domain.clock import OutOfRange

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
 from domain.base import ROLES
+from domain.case import DELIVERY_METHODS, MAX_EXTENSION_DAYS, SUSPENSION_REASONS
+from domain.handling import STAGES
 
 Code = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
 Name = Field(min_length=1, max_length=200)
@@ -127,6 +129,8 @@ class Command(Strict):
 class CaseAccept(Command):
     window: str
     staff: str
+    # 容缺受理: accepted although these materials are still missing; they arrive later.
+    missing_materials: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default=[], max_length=50)
 
 
 class CaseRefuse(Command):
@@ -134,12 +138,48 @@ class CaseRefuse(Command):
 
 
 class CaseSuspend(Command):
-    reason: Literal["supplement", "hearing", "expert_review", "inspection", "site_survey", "other"]
+    reason: Literal[SUSPENSION_REASONS]  # type: ignore[valid-type]
     note: str = Field(default="", max_length=500)
+
+
+class CaseExtend(Command):
+    days: Annotated[StrictInt, Field(ge=1, le=MAX_EXTENSION_DAYS)]
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class CaseTransfer(Command):
+    staff: str
+    stage: Literal[STAGES]  # type: ignore[valid-type]
 
 
 class CaseConclude(Command):
     outcome: Literal["approved", "denied"]
+
+
+class CaseDeliver(Command):
+    method: Literal[DELIVERY_METHODS]  # type: ignore[valid-type]
+
+
+class CaseWithdraw(Command):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class HolderPublic(BaseModel):
+    stage: str
+    staff: str
+    department: str
+    # from: the day the holding began; to: the next transfer's day, null for the current holder
+    from_: date = Field(alias="from", serialization_alias="from")
+    to: date | None
+    workdays: int
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class ChargedPublic(BaseModel):
+    staff: str
+    department: str
+    stage: str
 
 
 class CasePublic(BaseModel):
@@ -163,9 +203,20 @@ class CasePublic(BaseModel):
     legal_days: int | None
     suspended_since: datetime | None
     suspension_reasons: list[str]
+    suspended_workdays: int | None
+    pending_materials: list[str]
+    extended_days: int
+    stage: str | None
+    handler: str | None
+    holders: list[HolderPublic]
+    charged_to: ChargedPublic | None
     concluded_at: datetime | None
     outcome: str | None
     refusal_reason: str | None
+    delivered_at: datetime | None
+    delivery_method: str | None
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
     deadline: date | None
     elapsed_workdays: int | None
     remaining_workdays: int | None

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from domain.calendar import WorkingCalendar
+from domain.case import MAX_TOTAL_EXTENSION_DAYS
 from domain.clock import TimeBounds, beijing, local_date
 from projections.backends import ClickHouse, ReadModelUnavailable, quote
 from projections.schema import COLUMNS, EVENT_TABLES, TABLES
@@ -21,6 +22,7 @@ from streams.envelope import Envelope
 
 log = logging.getLogger("sunlight.projector")
 
+# The state a case is in after each event; "" for the events that leave the state as it was.
 STATE_AFTER = {
     "CaseSubmitted": "submitted",
     "CaseAccepted": "accepted",
@@ -28,6 +30,11 @@ STATE_AFTER = {
     "CaseSuspended": "suspended",
     "CaseResumed": "accepted",
     "CaseConcluded": "concluded",
+    "CaseDelivered": "delivered",
+    "CaseWithdrawn": "withdrawn",
+    "CaseMaterialsReceived": "",
+    "CaseExtended": "",
+    "CaseTransferred": "",
 }
 CATALOGUE_STREAMS = ("department", "hall", "window", "staff", "item")
 
@@ -35,22 +42,24 @@ CATALOGUE_STREAMS = ("department", "hall", "window", "staff", "item")
 # DEADLINE_SEARCH_FACTOR × N + DEADLINE_SEARCH_DAYS after the later of as_of and the case's last
 # resumption (at most as_of + 1): room for N working days however the holidays fall.
 DEADLINE_SEARCH_FACTOR, DEADLINE_SEARCH_DAYS = 2, 31
-# The longest promised limit of an item, in working days (`Days` in api/schemas.py).
+# The longest limit a case can have, in working days: an item's promised limit (`Days` in
+# api/schemas.py) plus every extension the domain allows a case.
 LONGEST_LIMIT_DAYS = 3650
+LONGEST_CASE_LIMIT_DAYS = LONGEST_LIMIT_DAYS + MAX_TOTAL_EXTENSION_DAYS
 # The first and last days a ClickHouse Date holds (it is a day number, UInt16).
 FIRST_DATE, LAST_DATE = date(1970, 1, 1), date(2149, 6, 6)
 
 
 def calendar_range(bounds: TimeBounds) -> tuple[date, date]:
     """The days of the calendar dimension: from the earliest business date to the furthest day the
-    SQL clock can look at when asked about the latest `as_of` the domain accepts (2120-01-28 for
+    SQL clock can look at when asked about the latest `as_of` the domain accepts (2121-06-11 for
     2099-12-31), so the read models and the domain's reference clock always agree.
 
     ClickHouse 18.16 holds such days (a Date is a day number up to 2149-06-06), but its date lookup
     table ends on 2106-02-07: it prints later days as 1970-01-01 and parses no text date after
     2105-12-31. So the clock SQL only compares, adds and joins days, and days cross the wire as
     numbers (the native protocol), never as text."""
-    reach = 1 + DEADLINE_SEARCH_FACTOR * LONGEST_LIMIT_DAYS + DEADLINE_SEARCH_DAYS
+    reach = 1 + DEADLINE_SEARCH_FACTOR * LONGEST_CASE_LIMIT_DAYS + DEADLINE_SEARCH_DAYS
     return bounds.earliest, min(bounds.latest_as_of + timedelta(days=reach), LAST_DATE)
 
 
@@ -77,6 +86,8 @@ def case_event_row(envelope: Envelope) -> dict[str, Any]:
         "promised_days": payload.get("promised_days", 0),
         "legal_days": payload.get("legal_days", 0),
         "reason": payload.get("reason", ""),
+        "counts": int(payload.get("counts", False)),
+        "extended_days": payload.get("days", 0) if envelope.type == "CaseExtended" else 0,
         "outcome": payload.get("outcome", ""),
         "actor_user": envelope.actor.get("user", ""),
         "actor_role": envelope.actor.get("role", ""),

@@ -27,7 +27,7 @@ NO_DATE = date(1970, 1, 1)
 
 @dataclass(frozen=True)
 class CaseFilter:
-    states: tuple[str, ...] = ("accepted", "suspended", "concluded")
+    states: tuple[str, ...] = ("accepted", "suspended", "concluded", "delivered", "withdrawn")
     hall: str | None = None
     department: str | None = None
     window: str | None = None
@@ -51,31 +51,36 @@ SELECT
     c_department AS department, c_window AS window, c_hall AS hall, c_staff AS staff,
     c_staff_name AS staff_name, c_promised AS promised_days, c_accepted_us AS accepted_us,
     toInt32(countIf(is_workday = 1 AND day <= c_cutoff AND NOT suspended)) AS elapsed_workdays,
-    c_promised - elapsed_workdays AS remaining_workdays,
-    if(c_state = 'suspended', toDate(0),
-       if(c_promised = 0, c_accepted_on,
-          arrayElement(arraySort(groupArrayIf(day, is_workday = 1 AND NOT suspended)), c_promised))) AS deadline,
-    multiIf(c_state = 'concluded', 'none',
+    c_limit - elapsed_workdays AS remaining_workdays,
+    if(c_paused, toDate(0),
+       if(c_limit = 0, c_accepted_on,
+          arrayElement(arraySort(groupArrayIf(day, is_workday = 1 AND NOT suspended)), c_limit))) AS deadline,
+    multiIf(c_state IN ('concluded', 'delivered', 'withdrawn'), 'none',
             remaining_workdays < 0, 'red',
             remaining_workdays <= greatest({policy.yellow_min_days},
-                                           intDiv(c_promised * {policy.yellow_percent} + 99, 100)), 'yellow',
+                                           intDiv(c_limit * {policy.yellow_percent} + 99, 100)), 'yellow',
             'none') AS warning,
-    if(c_state = 'concluded', toInt8(elapsed_workdays <= c_promised), toInt8(-1)) AS on_time
+    if(c_state IN ('concluded', 'delivered'), toInt8(elapsed_workdays <= c_limit), toInt8(-1)) AS on_time
 FROM (
-    SELECT *, arrayExists((s, e) -> day >= s AND day < e, c_suspended_ons, c_suspension_ends) AS suspended
+    SELECT *, arrayExists((s, e) -> day >= s AND day < e, c_paused_ons, c_pause_ends) AS suspended
     FROM (
         SELECT *, c_accepted_on + 1 + arrayJoin(range(toUInt32(c_horizon - c_accepted_on))) AS day
         FROM (
             SELECT *,
-                if(c_state = 'concluded', c_concluded_on, {today}) AS c_cutoff,
+                multiIf(c_state IN ('concluded', 'delivered'), c_concluded_on,
+                        c_state = 'withdrawn', c_withdrawn_on, {today}) AS c_cutoff,
                 if(length(c_resumed_ons) < length(c_suspended_ons),
                    arrayPushBack(c_resumed_ons, {today} + 1), c_resumed_ons) AS c_suspension_ends,
+                -- only the suspensions whose time does not count pause the clock (行政许可法 §45)
+                arrayFilter((s, c) -> c = 0, c_suspended_ons, c_suspension_counts) AS c_paused_ons,
+                arrayFilter((e, c) -> c = 0, c_suspension_ends, c_suspension_counts) AS c_pause_ends,
+                c_state = 'suspended' AND arrayElement(c_suspension_counts, -1) = 0 AS c_paused,
                 greatest(c_cutoff, arrayReduce('max', arrayPushBack(c_suspension_ends, c_accepted_on)))
-                    + {DEADLINE_SEARCH_FACTOR} * c_promised + {DEADLINE_SEARCH_DAYS} AS c_horizon
+                    + {DEADLINE_SEARCH_FACTOR} * c_limit + {DEADLINE_SEARCH_DAYS} AS c_horizon
             FROM (
                 SELECT
                     case_id AS c_id,
-                    argMax(state_after, version) AS c_state,
+                    argMaxIf(state_after, version, state_after != '') AS c_state,
                     anyIf(item_code, event_type = 'CaseSubmitted') AS c_item,
                     anyIf(item_name, event_type = 'CaseSubmitted') AS c_item_name,
                     anyIf(item_kind, event_type = 'CaseSubmitted') AS c_kind,
@@ -85,9 +90,13 @@ FROM (
                     anyIf(staff_code, event_type = 'CaseAccepted') AS c_staff,
                     anyIf(staff_name, event_type = 'CaseAccepted') AS c_staff_name,
                     anyIf(promised_days, event_type = 'CaseAccepted') AS c_promised,
+                    c_promised + sumIf(extended_days, event_type = 'CaseExtended') AS c_limit,
                     anyIf(occurred_us, event_type = 'CaseAccepted') AS c_accepted_us,
                     anyIf(occurred_on, event_type = 'CaseAccepted') AS c_accepted_on,
                     anyIf(occurred_on, event_type = 'CaseConcluded') AS c_concluded_on,
+                    anyIf(occurred_on, event_type = 'CaseWithdrawn') AS c_withdrawn_on,
+                    arrayMap(x -> x.2, arraySort(groupArrayIf(tuple(version, counts),
+                                                              event_type = 'CaseSuspended'))) AS c_suspension_counts,
                     arrayMap(x -> x.2, arraySort(groupArrayIf(tuple(version, occurred_on),
                                                               event_type = 'CaseSuspended'))) AS c_suspended_ons,
                     arrayMap(x -> x.2, arraySort(groupArrayIf(tuple(version, occurred_on),
@@ -103,7 +112,7 @@ FROM (
     ANY LEFT JOIN calendar_days USING day
 ) AS counted
 GROUP BY c_id, c_state, c_item, c_item_name, c_kind, c_department, c_window, c_hall, c_staff,
-         c_staff_name, c_promised, c_accepted_us, c_accepted_on, c_cutoff
+         c_staff_name, c_promised, c_limit, c_paused, c_accepted_us, c_accepted_on, c_cutoff
 """
 
 

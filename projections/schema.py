@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS case_events (
     promised_days Int32,
     legal_days Int32,
     reason String,
+    counts UInt8,
+    extended_days Int32,
     outcome String,
     actor_user String,
     actor_role String,

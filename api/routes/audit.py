@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import Auditing, DeploymentDep
-from domain.application import CaseNotFound
+from domain.case_commands import CaseNotFound
 from domain.audit import Head
 from domain.catalogue import CATALOGUE
 from projections import queries

@@ -10,9 +10,12 @@ from fastapi import APIRouter
 from api.bootstrap import Deployment
 from api.deps import AsOf, CaseWork, DeploymentDep, Reader, WindowWork
 from api.personal import person_view
-from api.schemas import CaseAccept, CaseConclude, CaseCreate, CasePublic, CaseRefuse, CaseSuspend, Command
+from api.schemas import (
+    CaseAccept, CaseConclude, CaseCreate, CaseDeliver, CaseExtend, CasePublic, CaseRefuse, CaseSuspend, CaseTransfer,
+    CaseWithdraw, ChargedPublic, Command, HolderPublic,
+)
 from api.scope import Caller
-from domain.application import CaseNotFound
+from domain.case_commands import CaseNotFound
 from domain.case import Case
 from domain.catalogue import Window
 from streams.envelope import envelope_of
@@ -55,8 +58,10 @@ def versioned(deployment: Deployment, caller: Caller, body: Command) -> dict:
 
 
 def case_view(deployment: Deployment, caller: Caller, case: Case, as_of: datetime) -> CasePublic:
-    clock = case.clock(as_of, deployment.centre.calendar, deployment.centre.policy)
+    calendar = deployment.centre.calendar
+    clock = case.clock(as_of, calendar, deployment.centre.policy)
     open_suspension = case.suspensions[-1] if case.state == "suspended" else None
+    current = case.holdings[-1] if case.holdings else None
     return CasePublic(
         id=str(case.id), item=case.item, item_name=case.item_name, kind=case.kind, department=case.department,
         channel=case.channel, applicant_ref=case.applicant_ref,
@@ -66,12 +71,30 @@ def case_view(deployment: Deployment, caller: Caller, case: Case, as_of: datetim
         promised_days=case.promised_days, legal_days=case.legal_days,
         suspended_since=open_suspension.suspended_at if open_suspension else None,
         suspension_reasons=[period.reason for period in case.suspensions],
+        suspended_workdays=case.suspended_workdays(as_of, calendar), pending_materials=case.pending_materials,
+        extended_days=case.extended_days, stage=current.stage if current else None,
+        handler=current.staff if current else None, holders=holders_view(case, as_of, calendar),
+        charged_to=charged_view(case.charged_to(as_of, calendar)),
         concluded_at=case.concluded_at, outcome=case.outcome, refusal_reason=case.refusal_reason,
+        delivered_at=case.delivered_at, delivery_method=case.delivery_method, withdrawn_at=case.withdrawn_at,
+        withdrawal_reason=case.withdrawal_reason,
         deadline=clock.deadline if clock else None,
         elapsed_workdays=clock.elapsed_workdays if clock else None,
         remaining_workdays=clock.remaining_workdays if clock else None,
         warning=clock.warning if clock else "none", on_time=clock.on_time if clock else None,
     )
+
+
+def holders_view(case: Case, as_of: datetime, calendar) -> list[HolderPublic]:
+    return [HolderPublic(stage=period.holding.stage, staff=period.holding.staff, department=period.holding.department,
+                         from_=period.holding.start, to=period.end, workdays=period.workdays)
+            for period in case.holding_periods(as_of, calendar)]
+
+
+def charged_view(holding) -> ChargedPublic | None:
+    if holding is None:
+        return None
+    return ChargedPublic(staff=holding.staff, department=holding.department, stage=holding.stage)
 
 
 def changed(deployment: Deployment, caller: Caller, case: Case) -> CasePublic:
@@ -93,6 +116,7 @@ def accept_case(case_id: str, body: CaseAccept, deployment: DeploymentDep, calle
     """Accept (受理) at a window; the SLA clock starts with the item's promised limit."""
     caller.check_window(body.window)
     case = deployment.centre.accept_case(case_id_of(case_id), window=body.window, staff=body.staff,
+                                         missing_materials=body.missing_materials,
                                          **versioned(deployment, caller, body))
     return changed(deployment, caller, case)
 
@@ -127,6 +151,50 @@ def conclude_case(case_id: str, body: CaseConclude, deployment: DeploymentDep, c
     """Conclude (办结) as approved or denied; the clock stops."""
     scoped_case(deployment, caller, case_id)
     case = deployment.centre.conclude_case(case_id_of(case_id), outcome=body.outcome,
+                                           **versioned(deployment, caller, body))
+    return changed(deployment, caller, case)
+
+
+@router.post("/{case_id}/materials", response_model=CasePublic)
+def receive_materials(case_id: str, body: Command, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
+    """The materials missing at acceptance (容缺受理) have arrived; 409 if none are pending."""
+    scoped_case(deployment, caller, case_id)
+    case = deployment.centre.receive_materials(case_id_of(case_id), **versioned(deployment, caller, body))
+    return changed(deployment, caller, case)
+
+
+@router.post("/{case_id}/extend", response_model=CasePublic)
+def extend_case(case_id: str, body: CaseExtend, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
+    """Extend the limit (延期) by 1–30 working days, before the deadline: 409 once the case is red."""
+    scoped_case(deployment, caller, case_id)
+    case = deployment.centre.extend_case(case_id_of(case_id), days=body.days, reason=body.reason,
+                                         **versioned(deployment, caller, body))
+    return changed(deployment, caller, case)
+
+
+@router.post("/{case_id}/transfer", response_model=CasePublic)
+def transfer_case(case_id: str, body: CaseTransfer, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
+    """Hand the case to a member of staff (any department) for review, approval or decision (审查 审核 决定)."""
+    scoped_case(deployment, caller, case_id)
+    case = deployment.centre.transfer_case(case_id_of(case_id), staff=body.staff, stage=body.stage,
+                                           **versioned(deployment, caller, body))
+    return changed(deployment, caller, case)
+
+
+@router.post("/{case_id}/deliver", response_model=CasePublic)
+def deliver_case(case_id: str, body: CaseDeliver, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
+    """Deliver the result of a concluded case (送达): picked up or mailed; the clock stays frozen."""
+    scoped_case(deployment, caller, case_id)
+    case = deployment.centre.deliver_case(case_id_of(case_id), method=body.method,
+                                          **versioned(deployment, caller, body))
+    return changed(deployment, caller, case)
+
+
+@router.post("/{case_id}/withdraw", response_model=CasePublic)
+def withdraw_case(case_id: str, body: CaseWithdraw, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
+    """Withdraw at the applicant's request (撤回), from submitted, accepted or suspended."""
+    scoped_case(deployment, caller, case_id)
+    case = deployment.centre.withdraw_case(case_id_of(case_id), reason=body.reason,
                                            **versioned(deployment, caller, body))
     return changed(deployment, caller, case)
 

@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta
 
 from domain.application import ServiceCentre
-from domain.base import Actor
+from domain.base import Actor, IllegalTransition
 from tests.utils.catalogue import register_small_centre
 
 CLERK = Actor("clerk", "clerk")
@@ -22,7 +22,9 @@ def register_catalogue(centre: ServiceCentre) -> None:
 
 
 def random_case(centre: ServiceCentre, rng: random.Random, start: datetime) -> None:
-    """One case from `start`: maybe refused, else accepted, with suspensions and maybe concluded."""
+    """One case from `start`: maybe refused or withdrawn, else accepted (sometimes with materials
+    missing), suspended for reasons that count or not, extended, handed on, maybe concluded and
+    delivered."""
     moment = start
     case = centre.submit_case(item=rng.choice(list(ITEMS)), channel="window", applicant={"name": "王芳"},
                               actor=CLERK, at=moment)
@@ -31,20 +33,43 @@ def random_case(centre: ServiceCentre, rng: random.Random, start: datetime) -> N
         centre.refuse_case(case.id, reason="材料不全", actor=CLERK, at=moment)
         return
     window = rng.choice(list(WINDOWS))
-    centre.accept_case(case.id, window=window, staff=WINDOWS[window], actor=CLERK, at=moment)
+    missing = ["场所证明"] if rng.random() < 0.1 else []
+    centre.accept_case(case.id, window=window, staff=WINDOWS[window], missing_materials=missing, actor=CLERK,
+                       at=moment)
     suspended = False
-    for _ in range(rng.randint(0, 5)):
+    for _ in range(rng.randint(0, 6)):
         moment += rng.choice([timedelta(0), timedelta(hours=rng.randint(1, 12)), timedelta(days=rng.randint(1, 12))])
         if suspended:
             centre.resume_case(case.id, actor=CLERK, at=moment)
             suspended = False
-        elif rng.random() < 0.3:
+            continue
+        draw = rng.random()
+        if draw < 0.2:
             centre.conclude_case(case.id, outcome=rng.choice(["approved", "denied"]), actor=CLERK, at=moment)
+            if rng.random() < 0.5:
+                centre.deliver_case(case.id, method=rng.choice(["pickup", "mail"]), actor=CLERK,
+                                    at=moment + timedelta(days=rng.randint(0, 5)))
             return
+        if draw < 0.27:
+            centre.withdraw_case(case.id, reason="申请人撤回", actor=CLERK, at=moment)
+            return
+        if draw < 0.4:
+            extend_unless_overdue(centre, case.id, rng.randint(1, 10), moment)
+        elif draw < 0.5:
+            staff = rng.choice(list(WINDOWS.values()))
+            centre.transfer_case(case.id, staff=staff, stage=rng.choice(["review", "approval", "decision"]),
+                                 actor=CLERK, at=moment)
         else:
-            centre.suspend_case(case.id, reason=rng.choice(["supplement", "hearing", "expert_review"]),
+            centre.suspend_case(case.id, reason=rng.choice(["supplement", "hearing", "expert_review", "other"]),
                                 actor=CLERK, at=moment)
             suspended = True
+
+
+def extend_unless_overdue(centre: ServiceCentre, case_id, days: int, moment: datetime) -> None:
+    try:
+        centre.extend_case(case_id, days=days, reason="延期", actor=CLERK, at=moment)
+    except IllegalTransition:  # already red: an extension must come before the deadline
+        pass
 
 
 def random_moment(rng: random.Random, first: datetime, last: datetime) -> datetime:
