@@ -66,6 +66,7 @@ class Case(SunlightAggregate):
         self.suspensions: list[SuspensionPeriod] = []
         self.concluded_at: datetime | None = None
         self.outcome: str | None = None
+        self.refused_at: datetime | None = None
         self.refusal_reason: str | None = None
         self.pending_materials: list[str] = []
         self.materials_received_at: datetime | None = None
@@ -133,6 +134,7 @@ class Case(SunlightAggregate):
 
         def apply(self, case: Case) -> None:
             case.state, case.refusal_reason = "refused", self.reason
+            case.refused_at = beijing(self.occurred_at)
 
     def refuse(self, *, reason: str, **when: Any) -> None:
         self.check_state("refuse", "submitted")

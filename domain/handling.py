@@ -44,14 +44,26 @@ def holding_periods(calendar: WorkingCalendar, holdings: Sequence[Holding], cuto
     return periods
 
 
+def first_overdue_day(calendar: WorkingCalendar, *, accepted_on: date, limit: int, cutoff: date,
+                      suspensions: Sequence[Suspension]) -> date | None:
+    """The working day on which elapsed first exceeds N (the (N+1)-th counted working day), if it
+    came by the clock's cutoff; None while the case is not overdue (or was not, when it stopped)."""
+    if counted_workdays(calendar, accepted_on, cutoff, suspensions) <= limit:
+        return None  # never look past the cutoff: the days after it are not known yet
+    # The day sought lies on or before the cutoff, so a suspension still open may end just after it.
+    ended = [Suspension(s.start, s.end if s.end is not None else cutoff + timedelta(days=1)) for s in suspensions]
+    return nth_counted_day(calendar, accepted_on, limit + 1, ended)
+
+
 def charged_holding(calendar: WorkingCalendar, holdings: Sequence[Holding], *, accepted_on: date, limit: int,
                     elapsed: int, cutoff: date, suspensions: Sequence[Suspension]) -> Holding | None:
     """The holder of the first overdue working day, or None while the case is not overdue."""
     if elapsed <= limit or not holdings:
         return None
-    # The day sought lies on or before the cutoff, so a suspension still open may end just after it.
-    ended = [Suspension(s.start, s.end if s.end is not None else cutoff + timedelta(days=1)) for s in suspensions]
-    first_overdue = nth_counted_day(calendar, accepted_on, limit + 1, ended)
+    first_overdue = first_overdue_day(calendar, accepted_on=accepted_on, limit=limit, cutoff=cutoff,
+                                      suspensions=suspensions)
+    if first_overdue is None:
+        raise ValueError(f"elapsed {elapsed} exceeds the limit {limit}, yet no overdue day comes by {cutoff}")
     for index, holding in enumerate(holdings):
         end = holdings[index + 1].start if index + 1 < len(holdings) else None
         if holding.start < first_overdue and (end is None or first_overdue <= end):
