@@ -245,4 +245,6 @@ class WarningPublic(BaseModel):
 class WarningsPublic(BaseModel):
     as_of: datetime
     items: list[WarningPublic]
-    count: int
+    count: int  # all the warnings the question matches; items holds the page [offset, offset + limit)
+    limit: int
+    offset: int

@@ -182,6 +182,9 @@ class ServerClickHouse:
 
 
 def _converter(clickhouse_type: str):
+    if clickhouse_type.startswith("Array("):
+        element = _converter(clickhouse_type.removeprefix("Array(").removesuffix(")"))
+        return lambda values: [element(value) for value in values]
     inner = clickhouse_type.removeprefix("Nullable(").removesuffix(")")
     if inner == "Date":
         return lambda value: None if value is None else date.fromisoformat(value)

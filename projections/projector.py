@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from domain.calendar import WorkingCalendar
-from domain.case import MAX_TOTAL_EXTENSION_DAYS
 from domain.clock import TimeBounds, beijing, local_date
 from projections.backends import ClickHouse, ReadModelUnavailable, quote
 from projections.schema import COLUMNS, EVENT_TABLES, TABLES
@@ -37,34 +36,39 @@ STATE_AFTER = {
     "CaseTransferred": "",
 }
 CATALOGUE_STREAMS = ("department", "hall", "window", "staff", "item")
-
-# The SQL clock (queries.case_clocks_sql) looks for a case's deadline among the days up to
-# DEADLINE_SEARCH_FACTOR × N + DEADLINE_SEARCH_DAYS after the later of as_of and the case's last
-# resumption (at most as_of + 1): room for N working days however the holidays fall.
-DEADLINE_SEARCH_FACTOR, DEADLINE_SEARCH_DAYS = 2, 31
-# The longest limit a case can have, in working days: an item's promised limit (`Days` in
-# api/schemas.py) plus every extension the domain allows a case.
-LONGEST_LIMIT_DAYS = 3650
-LONGEST_CASE_LIMIT_DAYS = LONGEST_LIMIT_DAYS + MAX_TOTAL_EXTENSION_DAYS
 # The first and last days a ClickHouse Date holds (it is a day number, UInt16).
 FIRST_DATE, LAST_DATE = date(1970, 1, 1), date(2149, 6, 6)
 
-
 def calendar_range(bounds: TimeBounds) -> tuple[date, date]:
-    """The days of the calendar dimension: from the earliest business date to the furthest day the
-    SQL clock can look at when asked about the latest `as_of` the domain accepts (2121-06-11 for
-    2099-12-31), so the read models and the domain's reference clock always agree.
-
-    ClickHouse 18.16 holds such days (a Date is a day number up to 2149-06-06), but its date lookup
-    table ends on 2106-02-07: it prints later days as 1970-01-01 and parses no text date after
-    2105-12-31. So the clock SQL only compares, adds and joins days, and days cross the wire as
-    numbers (the native protocol), never as text."""
-    reach = 1 + DEADLINE_SEARCH_FACTOR * LONGEST_CASE_LIMIT_DAYS + DEADLINE_SEARCH_DAYS
-    return bounds.earliest, min(bounds.latest_as_of + timedelta(days=reach), LAST_DATE)
+    """The days of the calendar dimension: exactly the range the domain accepts, from the earliest
+    business date to the latest `as_of`, so the read models and the domain's reference clock agree on
+    every question that can be asked (the SQL clock asks only about event days and as_of; deadlines
+    are found by the domain's own nth_counted_day)."""
+    return bounds.earliest, bounds.latest_as_of
 
 
-def case_event_row(envelope: Envelope) -> dict[str, Any]:
+class WorkdayOrdinals:
+    """The working-day ordinal of every day of the calendar dimension: the working days from its first
+    day up to and including that day. Counted working days between two dates are then a subtraction:
+    d with a < d <= b number ordinal(b) - ordinal(a); d < a number ordinal(a) - is_workday(a)."""
+
+    def __init__(self, calendar: WorkingCalendar, first: date, last: date) -> None:
+        self.days: list[tuple[date, bool, int]] = []
+        self._of: dict[date, tuple[int, int]] = {}
+        counted = 0
+        for day, is_workday in calendar.calendar_days(first, last):
+            counted += is_workday
+            self.days.append((day, is_workday, counted))
+            self._of[day] = (counted, counted - is_workday)
+
+    def of(self, day: date) -> tuple[int, int]:
+        """(working days up to day, working days before day); KeyError outside the dimension."""
+        return self._of[day]
+
+
+def case_event_row(envelope: Envelope, ordinals: WorkdayOrdinals) -> dict[str, Any]:
     payload, occurred_at = envelope.payload, datetime.fromisoformat(envelope.occurred_at)
+    occurred_ord, occurred_ord_before = ordinals.of(local_date(occurred_at))
     return {
         "case_id": envelope.aggregate_id,
         "version": envelope.version,
@@ -73,6 +77,8 @@ def case_event_row(envelope: Envelope) -> dict[str, Any]:
         "state_after": STATE_AFTER[envelope.type],
         "occurred_us": microseconds(occurred_at),
         "occurred_on": local_date(occurred_at),
+        "occurred_ord": occurred_ord,
+        "occurred_ord_before": occurred_ord_before,
         "recorded_us": microseconds(datetime.fromisoformat(envelope.recorded_at)),
         "item_code": payload.get("item", ""),
         "item_name": payload.get("item_name", ""),
@@ -121,11 +127,11 @@ def stream_head_row(envelope: Envelope) -> dict[str, Any]:
             "hash": envelope.hash, "position": envelope.position}
 
 
-def rows_of(envelope: Envelope) -> dict[str, dict[str, Any]]:
+def rows_of(envelope: Envelope, ordinals: WorkdayOrdinals) -> dict[str, dict[str, Any]]:
     """The read-model rows of one event, by table, each checked against its table."""
     rows = {"stream_heads": stream_head_row(envelope)}
     if envelope.stream == "case":
-        rows["case_events"] = case_event_row(envelope)
+        rows["case_events"] = case_event_row(envelope, ordinals)
     elif envelope.stream in CATALOGUE_STREAMS:
         rows["catalogue"] = catalogue_row(envelope)
     return {table: checked(table, row) for table, row in rows.items()}
@@ -211,6 +217,7 @@ class Projector:
                  name: str = "read_models") -> None:
         self.clickhouse, self.calendar, self.name = clickhouse, calendar, name
         self.bounds = bounds or TimeBounds()
+        self.ordinals = WorkdayOrdinals(calendar, *calendar_range(self.bounds))
 
     def create_tables(self) -> None:
         for ddl in TABLES.values():
@@ -224,14 +231,15 @@ class Projector:
     def load_calendar(self) -> None:
         """(Re)fill the calendar dimension when the calendar or the range it was filled with has changed."""
         first, last = calendar_range(self.bounds)
-        wanted = {"version": self.calendar.version, "first": first, "last": last, "days": (last - first).days + 1}
+        wanted = {"version": self.calendar.version, "first": first, "last": last, "days": (last - first).days + 1,
+                  "workdays": self.ordinals.days[-1][2]}
         found = self.clickhouse.query("SELECT any(calendar_version) AS version, min(day) AS first, "
-                                      "max(day) AS last, count() AS days FROM calendar_days")
+                                      "max(day) AS last, count() AS days, max(ordinal) AS workdays FROM calendar_days")
         if found == [wanted]:
             return
         self.clickhouse.execute("TRUNCATE TABLE calendar_days")
-        rows = [{"day": day, "is_workday": int(is_workday), "calendar_version": self.calendar.version}
-                for day, is_workday in self.calendar.calendar_days(first, last)]
+        rows = [{"day": day, "is_workday": int(is_workday), "ordinal": ordinal,
+                 "calendar_version": self.calendar.version} for day, is_workday, ordinal in self.ordinals.days]
         self.clickhouse.insert("calendar_days", rows)
 
     def project(self, envelopes: Sequence[Envelope], unreadable: Iterable[Any] = ()) -> list[Rejected]:
@@ -244,7 +252,7 @@ class Projector:
         built, rejected = [], []
         for envelope in envelopes:
             try:
-                built.append((envelope, rows_of(envelope)))
+                built.append((envelope, rows_of(envelope, self.ordinals)))
             except Exception as error:  # whatever goes wrong with one event's rows is its own
                 rejected.append(Rejected(envelope, describe(error)))
         rejected += self._insert(built)

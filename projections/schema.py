@@ -10,6 +10,8 @@ CREATE TABLE IF NOT EXISTS case_events (
     state_after String,
     occurred_us Int64,
     occurred_on Date,
+    occurred_ord UInt32,
+    occurred_ord_before UInt32,
     recorded_us Int64,
     item_code String,
     item_name String,
@@ -55,6 +57,7 @@ CALENDAR_DAYS = """
 CREATE TABLE IF NOT EXISTS calendar_days (
     day Date,
     is_workday UInt8,
+    ordinal UInt32,
     calendar_version String
 ) ENGINE = ReplacingMergeTree ORDER BY day
 """

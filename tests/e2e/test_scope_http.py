@@ -169,3 +169,17 @@ def test_the_auditor_changes_nothing(api):
                        (f"/cases/{case_id}/conclude", {"outcome": "approved"}),
                        ("/applicants/ap_0123456789abcdef0123/erase", {})):
         assert refused(auditor.post(path, body))
+
+
+def test_warnings_come_a_page_at_a_time_with_the_full_count(api):
+    supervisor = as_(api, "supervisor")
+    for _ in range(3):
+        accepted(as_(api, "clerk_a"), "SPJY", "A01", "S01")
+    whole = supervisor.get("/warnings", as_of=FAR_FUTURE, limit=1000).json()
+    assert whole["count"] == len(whole["items"]) >= 3
+    pages = [supervisor.get("/warnings", as_of=FAR_FUTURE, limit=2, offset=offset).json()
+             for offset in range(0, whole["count"], 2)]
+    assert all(page["count"] == whole["count"] and len(page["items"]) <= 2 for page in pages)
+    assert [item["case_id"] for page in pages for item in page["items"]] == [item["case_id"] for item in whole["items"]]
+    assert supervisor.get("/warnings", expect=None, limit=0).status_code == 422
+    assert supervisor.get("/warnings", expect=None, limit=1001).status_code == 422

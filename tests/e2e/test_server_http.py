@@ -14,15 +14,17 @@ from datetime import datetime, timedelta
 import pytest
 
 from api.settings import Settings
+from domain.calendar import WorkingCalendar
 from domain.sla import WarningPolicy
 from projections.backends import ServerClickHouse
-from projections.queries import case_clocks
+from projections.cases import case_clocks
 from api.processes import rebuild_read_models
 from tests.conftest import CLICKHOUSE_URL, KAFKA_BOOTSTRAP, unique
 from tests.utils.api_client import Api
 from tests.utils.processes import SUNLIGHT, Process, free_port, wait_for_http
 
 PASSWORD = "server-admin-password"
+CALENDAR = WorkingCalendar()
 MOMENTS = [datetime(2025, 10, 9, 12), datetime(2025, 12, 1, 9), datetime(2026, 2, 25, 17), datetime(2026, 11, 1)]
 
 
@@ -149,9 +151,10 @@ def test_killed_relay_and_projector_lose_nothing_and_count_nothing_twice(server)
         catalogue = "SELECT * FROM catalogue FINAL ORDER BY entry_kind, code"
         assert live.query(catalogue) == rebuilt.query(catalogue)
         for moment in MOMENTS:
-            assert case_clocks(live, moment, WarningPolicy()) == case_clocks(rebuilt, moment, WarningPolicy())
+            live_clocks = case_clocks(live, moment, WarningPolicy(), CALENDAR)
+            assert live_clocks == case_clocks(rebuilt, moment, WarningPolicy(), CALENDAR)
         served = api.get("/warnings", as_of=MOMENTS[0].isoformat()).json()
-        assert served["count"] == len([row for row in case_clocks(rebuilt, MOMENTS[0], WarningPolicy())
+        assert served["count"] == len([row for row in case_clocks(rebuilt, MOMENTS[0], WarningPolicy(), CALENDAR)
                                        if row["warning"] != "none" and row["state"] != "concluded"])
     finally:
         rebuilt.execute(f"DROP DATABASE IF EXISTS {rebuilt.database}")

@@ -15,8 +15,8 @@ from domain.application import ServiceCentre
 from domain.case_commands import CaseNotFound
 from domain.base import SYSTEM
 from domain.clock import TimeBounds
-from projections.projector import LONGEST_LIMIT_DAYS, Projector, calendar_range
-from projections.queries import case_clocks, warnings
+from projections.cases import case_clocks, warnings
+from projections.projector import Projector, calendar_range
 from streams.follower import NotificationFollower
 from tests.utils.cases import CLERK, random_case, random_moment, register_catalogue
 from tests.utils.centre import make_centre
@@ -24,6 +24,7 @@ from tests.utils.centre import make_centre
 FIRST, LAST = datetime(2025, 9, 1, 8), datetime(2026, 3, 20, 18)
 RECORDED = datetime(2026, 11, 20, 12, tzinfo=UTC)
 COMPARED = ("state", "elapsed_workdays", "remaining_workdays", "deadline", "warning", "on_time")
+LONGEST_LIMIT_DAYS = 3650  # the API's longest item limit
 FAR_AHEAD = (datetime(2050, 6, 1, 12), datetime(2099, 12, 31, 23, 59, 59))
 
 
@@ -68,8 +69,9 @@ def reference_clocks(centre: ServiceCentre, as_of: datetime) -> dict[str, dict]:
     return clocks
 
 
-def sql_clocks(store, as_of: datetime, policy) -> dict[str, dict]:
-    return {row["case_id"]: {field: row[field] for field in COMPARED} for row in case_clocks(store, as_of, policy)}
+def sql_clocks(store, as_of: datetime, policy, calendar) -> dict[str, dict]:
+    return {row["case_id"]: {field: row[field] for field in COMPARED}
+            for row in case_clocks(store, as_of, policy, calendar)}
 
 
 @pytest.fixture(params=["chdb", "clickhouse_server"])
@@ -88,7 +90,7 @@ def test_sql_clock_equals_the_reference_on_random_cases(projected):
     compared = 0
     for as_of in moments:
         expected = reference_clocks(centre, as_of)
-        actual = sql_clocks(store, as_of, centre.policy)
+        actual = sql_clocks(store, as_of, centre.policy, centre.calendar)
         assert actual.keys() == expected.keys(), f"cases differ as of {as_of}"
         for case_id, reference in expected.items():
             assert actual[case_id] == {field: reference[field] for field in COMPARED}, f"{case_id} as of {as_of}"
@@ -106,12 +108,12 @@ def far_ahead_references(random_centre) -> dict[datetime, dict[str, dict]]:
 def test_sql_clock_equals_the_reference_as_far_ahead_as_the_domain_accepts(projected, far_ahead_references):
     centre, _, store = projected
     for as_of, expected in far_ahead_references.items():
-        actual = sql_clocks(store, as_of, centre.policy)
+        actual = sql_clocks(store, as_of, centre.policy, centre.calendar)
         assert actual == {case_id: {field: clock[field] for field in COMPARED} for case_id, clock in expected.items()}
         expected_warnings = {case_id for case_id, clock in expected.items()
                              if clock["state"] in ("accepted", "suspended") and clock["warning"] != "none"}
-        found = warnings(store, as_of, centre.policy)
-        assert {row["case_id"] for row in found} == expected_warnings, f"warnings as of {as_of}"
+        found, count = warnings(store, as_of, centre.policy, centre.calendar)
+        assert {row["case_id"] for row in found} == expected_warnings and count == len(found), f"as of {as_of}"
         assert all(row["deadline"] == expected[row["case_id"]]["deadline"] for row in found)
     # The two longest-limit cases were compared: red, with their deadlines in 2040.
     latest = far_ahead_references[FAR_AHEAD[-1]]
@@ -119,16 +121,18 @@ def test_sql_clock_equals_the_reference_as_far_ahead_as_the_domain_accepts(proje
                   and clock["deadline"].year > 2030) == [2040, 2040]
 
 
-def test_the_calendar_dimension_covers_exactly_what_the_clock_can_reach(projected):
-    _, _, store = projected
+def test_the_calendar_dimension_covers_exactly_the_range_the_domain_accepts(projected):
+    centre, _, store = projected
     first, last = calendar_range(TimeBounds())
-    assert (first, last) == (date(2004, 1, 1), date(2121, 6, 11))
-    days = store.query("SELECT min(day) AS first, max(day) AS last, count() AS days FROM calendar_days")
-    assert days == [{"first": first, "last": last, "days": (last - first).days + 1}]
+    assert (first, last) == (date(2004, 1, 1), date(2099, 12, 31))
+    days = store.query("SELECT min(day) AS first, max(day) AS last, count() AS days, max(ordinal) AS workdays "
+                       "FROM calendar_days")
+    workdays = sum(1 for _ in centre.calendar.workdays(first, last))
+    assert days == [{"first": first, "last": last, "days": (last - first).days + 1, "workdays": workdays}]
 
 
 def test_replaying_the_log_twice_changes_nothing(projected):
     centre, moments, store = projected
-    before = case_clocks(store, moments[0], centre.policy)
+    before = case_clocks(store, moments[0], centre.policy, centre.calendar)
     NotificationFollower(centre, Projector(store, centre.calendar).project, 0).catch_up()
-    assert case_clocks(store, moments[0], centre.policy) == before
+    assert case_clocks(store, moments[0], centre.policy, centre.calendar) == before

@@ -1,0 +1,173 @@
+"""A synthetic centre straight into the read models, for the read-side benchmark.
+
+    .venv/bin/python bench/synthetic.py --cases 1000000 --data DIR    # chDB in DIR/chdb
+    .venv/bin/python bench/synthetic.py --cases 1000000 --clickhouse clickhouse://127.0.0.1:9000/bench
+    SUNLIGHT_ADMIN_PASSWORD=... .venv/bin/sunlight api --data DIR    # then ask it through HTTP
+
+Shaped like a real centre: two years of history up to today, ~100 windows in 10 halls, items of
+every kind with promised limits from 0 to 60 working days (mean ~15), one case in twenty late by
+1-10 working days, one in seven suspended once (补正, not counted), half the results mailed: about
+3% of cases are open at any moment, and a few percent of those are overdue. The rows are made
+by ClickHouse itself (INSERT … SELECT from numbers(), drawn from hashes of the case number), so a
+10M-case store takes minutes, not hours, and never holds a Python object per event. The events
+are not in any event store: the read models are all there is (no audit, no case view by id).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from domain.calendar import WorkingCalendar  # noqa: E402
+from domain.clock import TimeBounds  # noqa: E402
+from projections.backends import ChdbClickHouse, ClickHouse, ServerClickHouse  # noqa: E402
+from projections.projector import Projector  # noqa: E402
+
+CHUNK = 250_000
+HALLS = 10
+WINDOWS = 100
+DEPARTMENTS = [f"D{number:02d}" for number in range(1, 13)]
+# code, kind, legal days, promised days, weight
+ITEMS = [("I01", "immediate", 1, 0, 12), ("I02", "immediate", 1, 0, 8), ("P01", "promised", 5, 1, 8),
+         ("P03", "promised", 10, 3, 8), ("P05", "promised", 20, 5, 10), ("P10", "promised", 20, 10, 10),
+         ("P15", "promised", 30, 15, 10), ("P20", "promised", 45, 20, 12), ("R30", "reported", 60, 30, 10),
+         ("J45", "joint", 90, 45, 8), ("J60", "joint", 120, 60, 4)]
+
+
+def sql_array(values) -> str:
+    return "[" + ", ".join(f"'{value}'" if isinstance(value, str) else str(value) for value in values) + "]"
+
+
+def weighted_items() -> list[int]:
+    """Item indexes (1-based, as ClickHouse arrays count), repeated by weight: a hash picks one."""
+    return [index for index, item in enumerate(ITEMS, 1) for _ in range(item[4])]
+
+
+def case_events_sql(first: int, count: int, start_ord: int, span: int, today_ord: int) -> str:
+    """The events of cases first .. first+count-1 as case_events rows."""
+    h = "cityHash64(number, {})".format  # one independent draw per salt
+    picks = weighted_items()
+    return f"""
+INSERT INTO case_events (case_id, version, position, event_type, state_after, occurred_us, occurred_on,
+    occurred_ord, occurred_ord_before, recorded_us, item_code, item_name, item_kind, department_code, channel,
+    window_code, hall_code, staff_code, staff_name, promised_days, legal_days, reason, counts, extended_days,
+    outcome, actor_user, actor_role, hash, previous_hash)
+SELECT case_id, version, toUInt64(number * 8 + version), e.1, e.2,
+       (toInt64(toUInt32(day)) * 86400 + 3600 + e.4 * 60) * 1000000, day, ord, ord - 1,
+       (toInt64(toUInt32(day)) * 86400 + 3600 + e.4 * 60 + 45) * 1000000,
+       item, concat('事项 ', item), kind, department, 'window', window, hall, staff, concat('员工 ', staff),
+       promised, legal, e.5, 0, 0, e.6, 'synthetic', 'clerk', '', ''
+FROM (
+    SELECT *, arrayJoin(arrayEnumerate(events)) AS version, events[version] AS e, toUInt32(e.3) AS ord
+    FROM (
+        SELECT *,
+            arrayFilter(x -> x.3 <= {today_ord}, [
+                ('CaseSubmitted', 'submitted', acc_ord, 0, '', ''),
+                ('CaseAccepted', 'accepted', acc_ord, 30, '', ''),
+                ('CaseSuspended', 'suspended', if(suspended, suspend_ord, 4294967295), 60, 'supplement', ''),
+                ('CaseResumed', 'accepted', if(suspended, resume_ord, 4294967295), 90, '', ''),
+                ('CaseConcluded', 'concluded', concluded_ord, 300, '', 'approved'),
+                ('CaseDelivered', 'delivered', if(mailed, concluded_ord + 2, 4294967295), 400, '', '')
+            ]) AS events
+        FROM (
+            SELECT number,
+                concat('00000000-0000-4000-8000-', substring(toString(1000000000000 + number), 2)) AS case_id,
+                {sql_array(picks)}[1 + {h(1)} % {len(picks)}] AS item_index,
+                {sql_array([item[0] for item in ITEMS])}[item_index] AS item,
+                {sql_array([item[1] for item in ITEMS])}[item_index] AS kind,
+                {sql_array([item[2] for item in ITEMS])}[item_index] AS legal,
+                {sql_array([item[3] for item in ITEMS])}[item_index] AS promised,
+                {h(2)} % {WINDOWS} AS window_number,
+                concat('W', substring(toString(1001 + window_number), 2)) AS window,
+                concat('H', substring(toString(101 + window_number % {HALLS}), 2)) AS hall,
+                {sql_array(DEPARTMENTS)}[1 + window_number % {len(DEPARTMENTS)}] AS department,
+                concat(window, '-', toString(1 + {h(3)} % 2)) AS staff,
+                toUInt32({start_ord} + {h(4)} % {span}) AS acc_ord,
+                -- one case in twenty is late, by 1 to 10 working days; the rest take 60-100% of N
+                if({h(5)} % 20 = 0, promised + 1 + {h(6)} % 10,
+                   intDiv(promised * (60 + {h(7)} % 41), 100)) AS taken,
+                {h(8)} % 7 = 0 AND promised > 1 AS suspended,
+                toUInt32(acc_ord + {h(9)} % greatest(1, intDiv(promised, 2))) AS suspend_ord,
+                toUInt32(suspend_ord + 1 + {h(10)} % 10) AS resume_ord,
+                toUInt32(acc_ord + taken + if(suspended, resume_ord - suspend_ord, 0)) AS concluded_ord,
+                {h(11)} % 2 = 0 AS mailed
+            FROM numbers({first}, {count})
+        ) AS drawn
+    ) AS planned
+) AS happened
+ANY LEFT JOIN (SELECT ordinal AS ord, day FROM calendar_days WHERE is_workday = 1) AS workdays USING ord
+"""
+
+
+def catalogue_rows() -> list[dict]:
+    def row(kind, code, name="", **fields):
+        base = {"entry_kind": kind, "code": code, "name": name or code, "level": "", "hall_code": "",
+                "department_code": "", "window_code": "", "role": "", "item_kind": "", "legal_days": 0,
+                "promised_days": 0, "version": 1, "position": 0}
+        return {**base, **fields}
+    rows = [row("department", code, f"部门 {code}") for code in DEPARTMENTS]
+    rows += [row("hall", f"H{number:02d}", f"大厅 {number}", level="district") for number in range(1, HALLS + 1)]
+    for number in range(WINDOWS):
+        code = f"W{number + 1:03d}"
+        rows.append(row("window", code, f"窗口 {code}", hall_code=f"H{number % HALLS + 1:02d}",
+                        department_code=DEPARTMENTS[number % len(DEPARTMENTS)]))
+        for staff in (1, 2):
+            rows.append(row("staff", f"{code}-{staff}", f"员工 {code}-{staff}", window_code=code,
+                            department_code=DEPARTMENTS[number % len(DEPARTMENTS)], role="window_staff"))
+    rows += [row("item", code, f"事项 {code}", department_code=DEPARTMENTS[0], item_kind=kind, legal_days=legal,
+                 promised_days=promised) for code, kind, legal, promised, _ in ITEMS]
+    return rows
+
+
+def build(store: ClickHouse, cases: int, today: date, progress: bool = True) -> Projector:
+    """Replace the read models in `store` with `cases` synthetic cases accepted over two years up to today."""
+    calendar = WorkingCalendar()
+    projector = Projector(store, calendar, TimeBounds())
+    projector.drop_tables()
+    projector.create_tables()
+    start_ord = projector.ordinals.of(today - timedelta(days=730))[0] + 1
+    today_ord = projector.ordinals.of(today)[0]
+    store.insert("catalogue", catalogue_rows())
+    for first in range(0, cases, CHUNK):
+        store.execute(case_events_sql(first, min(CHUNK, cases - first), start_ord, today_ord - start_ord + 1,
+                                      today_ord))
+        if progress:
+            done = min(first + CHUNK, cases)
+            bar = "#" * (30 * done // cases)
+            sys.stderr.write(f"\r  synthetic cases [{bar:<30}] {done:,}/{cases:,}")
+            sys.stderr.flush()
+    if progress:
+        sys.stderr.write("\n")
+    return projector
+
+
+def open_store(data: Path | None, clickhouse: str | None) -> ClickHouse:
+    if clickhouse:
+        return ServerClickHouse(clickhouse)
+    if data is None:
+        raise SystemExit("error: give --data DIR (chDB) or --clickhouse URL")
+    return ChdbClickHouse(data / "chdb")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, required=True)
+    parser.add_argument("--data", type=Path, help="a data folder for `sunlight api --data` (chDB)")
+    parser.add_argument("--clickhouse", help="a ClickHouse server database URL instead")
+    parser.add_argument("--today", type=date.fromisoformat, default=date.today())
+    options = parser.parse_args()
+    store = open_store(options.data, options.clickhouse)
+    started = time.perf_counter()
+    build(store, options.cases, options.today)
+    rows = store.query("SELECT count() AS events FROM case_events")[0]["events"]
+    print(f"{options.cases:,} cases, {rows:,} events in {time.perf_counter() - started:.1f} s")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()
