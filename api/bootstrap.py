@@ -105,7 +105,7 @@ def build_deployment(settings: Settings) -> Deployment:
     accounts = Accounts(settings.event_store_env("accounts"), chain=centre.required_chain())
     clickhouse = build_clickhouse(settings)
     projector = Projector(clickhouse, centre.calendar, centre.bounds)
-    projector.create_tables()
+    projector.create_tables(rebuild_if_changed=settings.mode == "embedded")
     follower = None
     if settings.mode == "embedded":
         follower = NotificationFollower(centre, projector.project, projector.position())

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from domain.calendar import WorkingCalendar
 from domain.clock import TimeBounds, beijing, local_date
 from projections.backends import ClickHouse, ReadModelUnavailable, quote
-from projections.schema import COLUMNS, EVENT_TABLES, TABLES
+from projections.schema import SCHEMA_FINGERPRINT, COLUMNS, EVENT_TABLES, TABLES
 from streams.envelope import Envelope
 
 log = logging.getLogger("sunlight.projector")
@@ -137,6 +137,10 @@ def rows_of(envelope: Envelope, ordinals: WorkdayOrdinals) -> dict[str, dict[str
     return {table: checked(table, row) for table, row in rows.items()}
 
 
+class SchemaChanged(RuntimeError):
+    """Raised when the read models were built with other table definitions and must be rebuilt."""
+
+
 class InvalidRow(ValueError):
     """A row its table would refuse or silently alter; the message names the column, never the value."""
 
@@ -219,10 +223,33 @@ class Projector:
         self.bounds = bounds or TimeBounds()
         self.ordinals = WorkdayOrdinals(calendar, *calendar_range(self.bounds))
 
-    def create_tables(self) -> None:
+    def create_tables(self, rebuild_if_changed: bool = False) -> None:
+        """Create what is missing. Read models built with other table definitions are dropped, to be
+        replayed from the log, when `rebuild_if_changed` (embedded: the follower replays them at once);
+        otherwise (server: Kafka offsets cannot rewind) SchemaChanged says to run `sunlight rebuild`."""
+        built_with = self.built_with()
+        if built_with not in (None, SCHEMA_FINGERPRINT):
+            if not rebuild_if_changed:
+                raise SchemaChanged("the read models were built with other table definitions; "
+                                    "run `sunlight rebuild --mode server` (with the projector stopped)")
+            log.warning("the read-model tables changed: dropping them to replay the log into the new ones")
+            self.drop_tables()
         for ddl in TABLES.values():
             self.clickhouse.execute(ddl)
+        if built_with != SCHEMA_FINGERPRINT:
+            self.clickhouse.execute("TRUNCATE TABLE read_model_schema")
+            self.clickhouse.insert("read_model_schema", [{"fingerprint": SCHEMA_FINGERPRINT}])
         self.load_calendar()
+
+    def built_with(self) -> str | None:
+        """The fingerprint of the definitions the read models were built with; None if there are none
+        yet, "" if they predate fingerprints."""
+        tables = {row["name"] for row in self.clickhouse.query(
+            "SELECT name FROM system.tables WHERE database = currentDatabase()")}
+        if "read_model_schema" in tables:
+            rows = self.clickhouse.query("SELECT any(fingerprint) AS fingerprint FROM read_model_schema")
+            return rows[0]["fingerprint"] if rows and rows[0]["fingerprint"] else ""
+        return "" if tables & set(TABLES) else None
 
     def drop_tables(self) -> None:
         for table in TABLES:

@@ -1,6 +1,8 @@
 """Every read-model table, defined once. The dialect is what ClickHouse 18.16 and chDB both accept:
 ReplacingMergeTree keyed on the event's identity, so a replayed event replaces itself."""
 
+import hashlib
+
 CASE_EVENTS = """
 CREATE TABLE IF NOT EXISTS case_events (
     case_id String,
@@ -93,7 +95,14 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 ) ENGINE = ReplacingMergeTree ORDER BY (position, aggregate_id, version)
 """
 
+READ_MODEL_SCHEMA = """
+CREATE TABLE IF NOT EXISTS read_model_schema (
+    fingerprint String
+) ENGINE = TinyLog
+"""
+
 TABLES = {
+    "read_model_schema": READ_MODEL_SCHEMA,
     "case_events": CASE_EVENTS,
     "catalogue": CATALOGUE,
     "stream_heads": STREAM_HEADS,
@@ -113,3 +122,6 @@ def columns_of(ddl: str) -> dict[str, str]:
 
 
 COLUMNS = {table: columns_of(ddl) for table, ddl in TABLES.items()}
+
+# Which definitions the read models were built with: when it changes, they are rebuilt from the log.
+SCHEMA_FINGERPRINT = hashlib.sha256("\n".join(TABLES.values()).encode()).hexdigest()[:16]
