@@ -242,6 +242,43 @@ class WarningPublic(BaseModel):
     warning: str
 
 
+class FiguresPublic(BaseModel):
+    """The month's figures of a group or of everything (rates are fractions, null with nothing to divide)."""
+
+    accepted: int
+    concluded: int
+    concluded_on_time: int
+    on_time_rate: float | None
+    immediate_accepted: int
+    immediate_same_day: int
+    immediate_rate: float | None
+    avg_elapsed_workdays: float | None
+    speedup_rate: float | None
+    withdrawn: int
+    refused: int
+    overdue: int
+    yellow: int
+
+
+class GroupFiguresPublic(FiguresPublic):
+    key: str
+    name: str
+
+
+class MetricsPublic(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    first: date = Field(alias="from", serialization_alias="from")
+    last: date = Field(alias="to", serialization_alias="to")
+    by: str | None
+    as_of: datetime  # the end of `to`, or now if that is earlier
+    items: list[GroupFiguresPublic]
+    count: int  # every group; items holds the page [offset, offset + limit)
+    limit: int
+    offset: int
+    total: FiguresPublic
+
+
 class WarningsPublic(BaseModel):
     as_of: datetime
     items: list[WarningPublic]

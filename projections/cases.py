@@ -55,7 +55,8 @@ SELECT
     c_id AS case_id, any(c_state) AS state, any(c_item) AS item, any(c_item_name) AS item_name,
     any(c_kind) AS kind, any(c_department) AS department, any(c_window) AS window, any(c_hall) AS hall,
     any(c_staff) AS staff, any(c_staff_name) AS staff_name, any(c_promised) AS promised_days,
-    any(c_limit) AS limit_days, any(c_accepted_us) AS accepted_us, any(c_accepted_on) AS accepted_on,
+    any(c_limit) AS limit_days, any(c_legal) AS legal_days, any(c_accepted_us) AS accepted_us,
+    any(c_accepted_on) AS accepted_on, any(c_concluded_on) AS concluded_on, any(c_withdrawn_on) AS withdrawn_on,
     toInt32(any(c_cut_ord) - any(c_acc_ord) - sum(paused_days)) AS elapsed_workdays,
     toInt32(limit_days) - elapsed_workdays AS remaining_workdays,
     multiIf(state IN ('concluded', 'delivered', 'withdrawn'), 'none',
@@ -95,13 +96,17 @@ FROM (
                 anyIf(staff_code, event_type = 'CaseAccepted') AS c_staff,
                 anyIf(staff_name, event_type = 'CaseAccepted') AS c_staff_name,
                 anyIf(promised_days, event_type = 'CaseAccepted') AS c_promised,
+                anyIf(legal_days, event_type = 'CaseAccepted') AS c_legal,
+                anyIf(occurred_on, event_type = 'CaseConcluded') AS c_concluded_on,
+                anyIf(occurred_on, event_type = 'CaseWithdrawn') AS c_withdrawn_on,
                 c_promised + sumIf(extended_days, event_type = 'CaseExtended') AS c_limit,
                 anyIf(occurred_us, event_type = 'CaseAccepted') AS c_accepted_us,
                 anyIf(occurred_on, event_type = 'CaseAccepted') AS c_accepted_on,
                 anyIf(occurred_ord, event_type = 'CaseAccepted') AS c_acc_ord,
                 anyIf(occurred_ord, event_type = 'CaseConcluded') AS c_concluded_ord,
                 anyIf(occurred_ord, event_type = 'CaseWithdrawn') AS c_withdrawn_ord,
-                (SELECT any(ordinal) FROM calendar_days WHERE day = toDate({today})) AS c_as_of_ord,
+                -- a scalar subquery is Nullable on newer ClickHouse; as_of always lies in the dimension
+                ifNull((SELECT any(ordinal) FROM calendar_days WHERE day = toDate({today})), 0) AS c_as_of_ord,
                 arrayMap(x -> x.2, arraySort(groupArrayIf(tuple(version, occurred_ord_before),
                                                           event_type = 'CaseSuspended'))) AS c_suspension_ordbs,
                 arrayMap(x -> x.2, arraySort(groupArrayIf(tuple(version, occurred_ord_before),
@@ -148,7 +153,7 @@ def _clock_row(row: dict[str, Any], calendar: WorkingCalendar) -> dict[str, Any]
     row["accepted_at"] = datetime.fromtimestamp(row.pop("accepted_us") / 1_000_000, SHANGHAI)
     row["on_time"] = None if row["on_time"] < 0 else bool(row["on_time"])
     row["deadline"] = _deadline(row, calendar)
-    for name in ("paused", "paused_starts", "paused_ends", "accepted_on"):
+    for name in ("paused", "paused_starts", "paused_ends", "accepted_on", "concluded_on", "withdrawn_on"):
         del row[name]
     return row
 

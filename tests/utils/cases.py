@@ -29,8 +29,12 @@ def random_case(centre: ServiceCentre, rng: random.Random, start: datetime) -> N
     case = centre.submit_case(item=rng.choice(list(ITEMS)), channel="window", applicant={"name": "王芳"},
                               actor=CLERK, at=moment)
     moment += timedelta(minutes=rng.randint(0, 600))
-    if rng.random() < 0.05:
+    draw = rng.random()
+    if draw < 0.04:
         centre.refuse_case(case.id, reason="材料不全", actor=CLERK, at=moment)
+        return
+    if draw < 0.06:
+        centre.withdraw_case(case.id, reason="申请人撤回", actor=CLERK, at=moment)
         return
     window = rng.choice(list(WINDOWS))
     missing = ["场所证明"] if rng.random() < 0.1 else []

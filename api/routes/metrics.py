@@ -1,0 +1,61 @@
+"""The month's figures (按时办结率, 即办件办结率, 平均办结天数, 提速率, …) per window, hall, department,
+staff or item, within the caller's scope."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.bootstrap import Deployment
+from api.deps import DeploymentDep, Reader
+from api.schemas import FiguresPublic, GroupFiguresPublic, MetricsPublic
+from domain.clock import OutOfRange
+from domain.metrics import CaseCounts, case_figures, period_as_of
+from projections import queries
+from projections.metrics import case_counts_by
+
+router = APIRouter(tags=["metrics"])
+
+# by -> the catalogue kind whose names label the groups
+NAMED_BY = {"window": "window", "hall": "hall", "department": "department", "staff": "staff", "item": "item"}
+
+
+def checked_period(deployment: Deployment, first: date, last: date) -> None:
+    bounds = deployment.centre.bounds
+    for field, day in (("from", first), ("to", last)):
+        if not bounds.earliest <= day <= bounds.latest_as_of:
+            raise OutOfRange(field, f"{field} must lie between {bounds.earliest.isoformat()} and "
+                                    f"{bounds.latest_as_of.isoformat()}", "query")
+    if last < first:
+        raise OutOfRange("to", f"to ({last.isoformat()}) is before from ({first.isoformat()})", "query")
+
+
+@router.get("/metrics/cases", response_model=MetricsPublic, response_model_by_alias=True)
+def read_case_metrics(deployment: DeploymentDep, caller: Reader,
+                      first: Annotated[date, Query(alias="from", description="First day, inclusive (Beijing)")],
+                      last: Annotated[date, Query(alias="to", description="Last day, inclusive (Beijing)")],
+                      by: Literal["window", "hall", "department", "staff", "item"] | None = None,
+                      limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+                      offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> MetricsPublic:
+    """The period's figures per group (`by`), and in total; without `by`, only the total."""
+    checked_period(deployment, first, last)
+    as_of = period_as_of(last, deployment.centre.clock())
+    scope = caller.listing_filter(None, None)
+    groups: dict[str, CaseCounts] = {}
+    total = CaseCounts()
+    if scope is not None:
+        window, department = scope
+        deployment.wait_for_read_models()
+        options = {"first": first, "last": last, "as_of": as_of, "policy": deployment.centre.policy,
+                   "window": window, "department": department}
+        total = case_counts_by(deployment.clickhouse, by=None, **options).get("", CaseCounts())
+        groups = case_counts_by(deployment.clickhouse, by=by, **options) if by else {}
+    names = {row["code"]: row["name"] for row in queries.catalogue(deployment.clickhouse, NAMED_BY[by])} if by else {}
+    items = [GroupFiguresPublic(key=key, name=names.get(key, key), **asdict(case_figures(counts)))
+             for key, counts in sorted(groups.items())]
+    return MetricsPublic(first=first, last=last, by=by, as_of=as_of, items=items[offset:offset + limit],
+                         count=len(items), limit=limit, offset=offset,
+                         total=FiguresPublic(**asdict(case_figures(total))))

@@ -1,0 +1,88 @@
+"""The month's figures from the read models: the counts and sums of domain.metrics.CaseCounts, per
+group, in SQL; the rates are then computed by domain.metrics.case_figures, their one definition.
+
+Accepted cases are counted over the SLA clock of projections.cases (as of the end of the period, or
+now); cases refused or withdrawn before acceptance by a second, small question. A differential test
+holds both to the reference on random cases, on chDB and on the ClickHouse server."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from domain.metrics import CaseCounts
+from domain.sla import WarningPolicy
+from projections.backends import ClickHouse, quote
+from projections.cases import CaseFilter, case_clocks_sql
+from projections.projector import microseconds
+
+# by -> the clock's column holding the group's key (staff = the accepting staff; department = the item's)
+GROUP_COLUMNS = {"window": "window", "hall": "hall", "department": "department", "staff": "staff", "item": "item"}
+# groupings a case never accepted belongs to (it has no window, hall or staff)
+UNACCEPTED_GROUPS = {"department": "department", "item": "item"}
+
+
+def case_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime, policy: WarningPolicy,
+                   by: str | None, window: str | None = None, department: str | None = None) -> dict[str, CaseCounts]:
+    """The period's counts per group (one group, "", without `by`), for the groups that counted
+    anything; `window` and `department` narrow it to a caller's scope."""
+    counts: dict[str, CaseCounts] = {}
+    for row in clickhouse.query(_accepted_sql(first, last, as_of, policy, by, window, department)):
+        key = row.pop("key")
+        counts[key] = counts.get(key, CaseCounts()) + CaseCounts(**row)
+    if by is None or by in UNACCEPTED_GROUPS:
+        if window is None:  # a case never accepted is at no window
+            for row in clickhouse.query(_unaccepted_sql(first, last, as_of, by, department)):
+                key = row.pop("key")
+                counts[key] = counts.get(key, CaseCounts()) + CaseCounts(**row)
+    return {key: value for key, value in counts.items() if value}
+
+
+def _accepted_sql(first: date, last: date, as_of: datetime, policy: WarningPolicy, by: str | None,
+                  window: str | None, department: str | None) -> str:
+    in_period = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
+    concluded = f"kind != 'immediate' AND state IN ('concluded', 'delivered') AND concluded_on {in_period}"
+    immediate = f"kind = 'immediate' AND accepted_on {in_period}"
+    key = GROUP_COLUMNS[by] if by else "''"
+    clocks = case_clocks_sql(as_of, policy, CaseFilter(window=window, department=department))
+    return f"""
+SELECT {key} AS key,
+    toInt64(countIf(accepted_on {in_period})) AS accepted,
+    toInt64(countIf({concluded})) AS concluded,
+    toInt64(countIf({concluded} AND elapsed_workdays <= limit_days)) AS concluded_on_time,
+    toInt64(sumIf(elapsed_workdays, {concluded})) AS elapsed_sum,
+    toInt64(sumIf(legal_days, {concluded})) AS legal_sum,
+    toInt64(countIf({immediate})) AS immediate_accepted,
+    toInt64(countIf({immediate} AND state IN ('concluded', 'delivered') AND concluded_on = accepted_on))
+        AS immediate_same_day,
+    toInt64(countIf(state = 'withdrawn' AND withdrawn_on {in_period})) AS withdrawn,
+    toInt64(countIf(state IN ('accepted', 'suspended') AND warning = 'red')) AS overdue,
+    toInt64(countIf(state IN ('accepted', 'suspended') AND warning = 'yellow')) AS yellow
+FROM ({clocks}) AS clocks
+GROUP BY key
+"""
+
+
+def _unaccepted_sql(first: date, last: date, as_of: datetime, by: str | None, department: str | None) -> str:
+    in_period = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
+    key = UNACCEPTED_GROUPS[by] if by else "''"
+    scope = f"AND department = {quote(department)}" if department else ""
+    return f"""
+SELECT {key} AS key,
+    toInt64(countIf(refused > 0 AND refused_on {in_period})) AS refused,
+    toInt64(countIf(withdrawn > 0 AND withdrawn_on {in_period})) AS withdrawn
+FROM (
+    SELECT case_id,
+        anyIf(item_code, event_type = 'CaseSubmitted') AS item,
+        anyIf(department_code, event_type = 'CaseSubmitted') AS department,
+        countIf(event_type = 'CaseRefused') AS refused,
+        anyIf(occurred_on, event_type = 'CaseRefused') AS refused_on,
+        countIf(event_type = 'CaseWithdrawn') AS withdrawn,
+        anyIf(occurred_on, event_type = 'CaseWithdrawn') AS withdrawn_on,
+        countIf(event_type = 'CaseAccepted') AS accepted
+    FROM case_events FINAL
+    WHERE occurred_us <= {microseconds(as_of)}
+    GROUP BY case_id
+    HAVING accepted = 0 AND refused + withdrawn > 0 {scope}
+) AS unaccepted
+GROUP BY key
+"""

@@ -1,0 +1,82 @@
+"""The month's counts from the read models against the domain reference (domain.metrics), on random
+cases, for several periods and every grouping, on chDB and on the ClickHouse server."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+
+import pytest
+
+from domain.case_commands import CaseNotFound
+from domain.metrics import GROUPINGS, case_counts, counts_by, period_as_of
+from projections.metrics import case_counts_by
+from projections.projector import Projector
+from streams.follower import NotificationFollower
+from tests.utils.cases import random_case, random_moment, register_catalogue
+from tests.utils.centre import make_centre
+
+FIRST, LAST = datetime(2025, 9, 1, 8), datetime(2026, 3, 20, 18)
+RECORDED = datetime(2026, 11, 20, 12, tzinfo=UTC)
+PERIODS = [(date(2025, 9, 1), date(2025, 9, 30)), (date(2025, 10, 1), date(2025, 10, 31)),
+           (date(2026, 1, 1), date(2026, 2, 28)), (date(2025, 9, 28), date(2025, 10, 11)),
+           (date(2025, 12, 31), date(2025, 12, 31))]
+
+
+@pytest.fixture(scope="module")
+def random_centre():
+    rng = random.Random(20260301)
+    centre = make_centre(clock=lambda: RECORDED)
+    register_catalogue(centre)
+    for _ in range(300):
+        random_case(centre, rng, random_moment(rng, FIRST, LAST - timedelta(days=30)))
+    return centre
+
+
+def cases_as_of(centre, as_of: datetime) -> list:
+    found = []
+    for notification in centre.recorder.select_notifications(start=1, limit=100_000):
+        if notification.originator_version == 1 and "Case.Submitted" in notification.topic:
+            try:
+                found.append(centre.case(UUID(str(notification.originator_id)), as_of))
+            except CaseNotFound:
+                pass
+    return found
+
+
+@pytest.fixture(params=["chdb", "clickhouse_server"])
+def store(request, random_centre):
+    store = request.getfixturevalue("chdb_store" if request.param == "chdb" else "clickhouse_server")
+    projector = Projector(store, random_centre.calendar)
+    projector.drop_tables()
+    projector.create_tables()
+    NotificationFollower(random_centre, projector.project, 0).catch_up()
+    return store
+
+
+def test_sql_counts_equal_the_reference_for_every_period_and_grouping(random_centre, store):
+    centre, compared = random_centre, 0
+    for first, last in PERIODS:
+        as_of = period_as_of(last, RECORDED)
+        cases = cases_as_of(centre, as_of)
+        options = {"first": first, "last": last, "as_of": as_of, "calendar": centre.calendar, "policy": centre.policy}
+        total = case_counts(cases, **options)
+        assert case_counts_by(store, first=first, last=last, as_of=as_of, policy=centre.policy, by=None) == (
+            {"": total} if total else {}), (first, last)
+        for by, key in GROUPINGS.items():
+            expected = counts_by(cases, key, **options)
+            actual = case_counts_by(store, first=first, last=last, as_of=as_of, policy=centre.policy, by=by)
+            assert actual == expected, (by, first, last)
+            compared += len(expected)
+        assert total.concluded and total.accepted and (total.refused or total.withdrawn or first.month == 12)
+    assert compared > 40  # the random histories really filled the groups
+
+
+def test_a_callers_scope_narrows_the_counts(random_centre, store):
+    first, last = PERIODS[1]
+    as_of = period_as_of(last, RECORDED)
+    by_window = case_counts_by(store, first=first, last=last, as_of=as_of, policy=random_centre.policy, by="window")
+    one = case_counts_by(store, first=first, last=last, as_of=as_of, policy=random_centre.policy, by=None,
+                         window="A01")
+    assert one == {"": by_window["A01"]}
