@@ -279,6 +279,23 @@ class MetricsPublic(BaseModel):
     total: FiguresPublic
 
 
+class FindingPublic(BaseModel):
+    kind: str
+    case_id: str
+    date: date
+    window: str | None
+    department: str | None
+    staff: str | None
+    detail: str
+
+
+class FindingsPublic(BaseModel):
+    items: list[FindingPublic]
+    count: int  # every finding the question matches; items holds the page [offset, offset + limit)
+    limit: int
+    offset: int
+
+
 class WarningsPublic(BaseModel):
     as_of: datetime
     items: list[WarningPublic]

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     earliest_date: date = date(2004, 1, 1)
     # How far in the past a business time may lie for roles other than supervisor and admin.
     clerk_backdate_hours: int = Field(default=72, ge=0)
+    # Supervision findings: an event recorded later than this after its business time is 录入不及时;
+    # a 容缺 case's materials are due by the end of this many working days after acceptance.
+    late_entry_hours: float = Field(default=24, gt=0)
+    materials_days: int = Field(default=15, ge=1, le=250)
     # How long a read waits for the read models to include the latest write.
     read_wait_seconds: float = 10.0
 

@@ -83,7 +83,9 @@ def case_event_row(envelope: Envelope, ordinals: WorkdayOrdinals) -> dict[str, A
         "item_code": payload.get("item", ""),
         "item_name": payload.get("item_name", ""),
         "item_kind": payload.get("kind", ""),
-        "department_code": payload.get("department", ""),
+        # the department the event names: the item's (submitted), the accepting staff member's
+        # (accepted), the receiving staff member's (transferred)
+        "department_code": payload.get("department", payload.get("staff_department", "")),
         "channel": payload.get("channel", ""),
         "window_code": payload.get("window", ""),
         "hall_code": payload.get("hall", ""),
@@ -94,6 +96,7 @@ def case_event_row(envelope: Envelope, ordinals: WorkdayOrdinals) -> dict[str, A
         "reason": payload.get("reason", ""),
         "counts": int(payload.get("counts", False)),
         "extended_days": payload.get("days", 0) if envelope.type == "CaseExtended" else 0,
+        "missing_materials": len(payload.get("missing_materials", [])),
         "outcome": payload.get("outcome", ""),
         "actor_user": envelope.actor.get("user", ""),
         "actor_role": envelope.actor.get("role", ""),
@@ -145,7 +148,7 @@ class InvalidRow(ValueError):
     """A row its table would refuse or silently alter; the message names the column, never the value."""
 
 
-INTEGER_RANGES = {"UInt8": (0, 2**8 - 1), "UInt32": (0, 2**32 - 1), "UInt64": (0, 2**64 - 1),
+INTEGER_RANGES = {"UInt8": (0, 2**8 - 1), "UInt16": (0, 2**16 - 1), "UInt32": (0, 2**32 - 1), "UInt64": (0, 2**64 - 1),
                   "Int32": (-2**31, 2**31 - 1), "Int64": (-2**63, 2**63 - 1)}
 
 

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS case_events (
     reason String,
     counts UInt8,
     extended_days Int32,
+    missing_materials UInt16,
     outcome String,
     actor_user String,
     actor_role String,

@@ -94,3 +94,22 @@ def test_a_bad_period_names_the_field(api):
         response = api.get("/metrics/cases", expect=None, **params)
         assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", field], params
     assert api.get("/metrics/cases", expect=None, by="weather", **OCTOBER).status_code == 422
+
+
+def test_the_months_findings(api):
+    """Overdue in October: B (N = 5 from 10-09: 10-10 10-11 10-13 10-14 10-15, first overdue 10-16, held by
+    S02), D (即办件 from 10-14: overdue on 10-15, S02) and F (from 10-21: 10-22..10-28, first overdue 10-29,
+    S01). Every October event was entered in 2026: 14 late entries (A 1, B 3, C 3, D 3, E 2, F 2)."""
+    overdue = api.get("/findings", kind="overdue", **OCTOBER).json()
+    assert [(item["date"], item["window"], item["staff"], item["department"]) for item in overdue["items"]] == [
+        ("2025-10-15", "A02", "S02", "SJ"), ("2025-10-16", "A02", "S02", "SJ"), ("2025-10-29", "A01", "S01", "SJ")]
+    assert overdue["count"] == 3 and "first overdue on 2025-10-16" in overdue["items"][1]["detail"]
+    late = api.get("/findings", kind="late_entry", **OCTOBER).json()
+    assert late["count"] == 14 and all("hours after its business time" in item["detail"] for item in late["items"])
+    at_a01 = api.get("/findings", window="A01", **OCTOBER).json()
+    assert {item["window"] for item in at_a01["items"]} == {"A01"}
+    page = api.get("/findings", limit=5, offset=5, **OCTOBER).json()
+    assert page["count"] == 17 and len(page["items"]) == 5
+    clerk = api.as_user("clerk1", "clerk1-password")
+    assert clerk.get("/findings", expect=None, **OCTOBER).status_code == 403
+    assert api.get("/findings", expect=None, kind="gossip", **OCTOBER).status_code == 422

@@ -57,8 +57,10 @@ def random_case(centre: ServiceCentre, rng: random.Random, start: datetime) -> N
         if draw < 0.27:
             centre.withdraw_case(case.id, reason="申请人撤回", actor=CLERK, at=moment)
             return
-        if draw < 0.4:
+        if draw < 0.33:
             extend_unless_overdue(centre, case.id, rng.randint(1, 10), moment)
+        elif draw < 0.4 and centre.case(case.id).pending_materials:
+            centre.receive_materials(case.id, actor=CLERK, at=moment)
         elif draw < 0.5:
             staff = rng.choice(list(WINDOWS.values()))
             centre.transfer_case(case.id, staff=staff, stage=rng.choice(["review", "approval", "decision"]),

@@ -1,0 +1,75 @@
+"""Supervision findings from the read models against the domain reference (domain.findings), on
+random cases, for several periods, on chDB and on the ClickHouse server."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+
+import pytest
+
+from domain.findings import findings_of
+from domain.metrics import period_as_of
+from projections.findings import findings
+from projections.projector import Projector
+from streams.follower import NotificationFollower
+from tests.utils.cases import random_case, random_moment, register_catalogue
+from tests.utils.centre import make_centre
+
+FIRST, LAST = datetime(2025, 9, 1, 8), datetime(2026, 3, 20, 18)
+PERIODS = [(date(2025, 9, 1), date(2025, 9, 30)), (date(2025, 10, 1), date(2025, 10, 31)),
+           (date(2025, 11, 1), date(2026, 2, 28)), (date(2025, 10, 11), date(2025, 10, 11))]
+# Recorded a few hours after the business time, or days later: only some events are entered late.
+LAGS = [timedelta(minutes=5), timedelta(hours=3), timedelta(hours=23), timedelta(hours=30), timedelta(days=4)]
+
+
+@pytest.fixture(scope="module")
+def random_centre():
+    rng = random.Random(20260415)
+    moments = {"now": datetime(2025, 9, 1, tzinfo=UTC)}
+
+    def clock() -> datetime:  # record time: the latest business time so far plus a random lag
+        return moments["now"]
+
+    centre = make_centre(clock=clock)
+    moments["now"] = datetime(2026, 11, 20, tzinfo=UTC)
+    register_catalogue(centre)
+    for _ in range(250):
+        start = random_moment(rng, FIRST, LAST - timedelta(days=30))
+        moments["now"] = start.replace(tzinfo=UTC) + timedelta(days=60) + rng.choice(LAGS)
+        random_case(centre, rng, start)
+    return centre
+
+
+@pytest.fixture(params=["chdb", "clickhouse_server"])
+def store(request, random_centre):
+    store = request.getfixturevalue("chdb_store" if request.param == "chdb" else "clickhouse_server")
+    projector = Projector(store, random_centre.calendar)
+    projector.drop_tables()
+    projector.create_tables()
+    NotificationFollower(random_centre, projector.project, 0).catch_up()
+    return store
+
+
+def reference(centre, first: date, last: date, as_of: datetime) -> list:
+    found = []
+    for notification in centre.recorder.select_notifications(start=1, limit=100_000):
+        if notification.originator_version == 1 and "Case.Submitted" in notification.topic:
+            case_id = UUID(str(notification.originator_id))
+            events = centre.case_events(case_id)
+            if events[0].occurred_at > as_of:
+                continue
+            found += findings_of(centre.case(case_id, as_of), events, first=first, last=last, as_of=as_of,
+                                 calendar=centre.calendar)
+    return sorted(found, key=lambda finding: (finding.date, finding.kind, finding.case_id))
+
+
+def test_sql_findings_equal_the_reference(random_centre, store):
+    kinds = set()
+    for first, last in PERIODS:
+        as_of = period_as_of(last, datetime(2026, 11, 20, tzinfo=UTC))
+        expected = reference(random_centre, first, last, as_of)
+        assert findings(store, first=first, last=last, as_of=as_of) == expected, (first, last)
+        kinds |= {finding.kind for finding in expected}
+    assert kinds == {"overdue", "late_entry", "late_supplement_request", "materials_overdue"}
