@@ -5,7 +5,7 @@ The UI talks to the API only through this module; it imports nothing else of the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -55,6 +55,8 @@ def _quote(segment: str) -> str:
 def _param(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 
@@ -126,6 +128,22 @@ class SunlightClient:
 
     def history(self, case_id: str) -> dict:
         return self._request("GET", f"/cases/{_quote(case_id)}/history")
+
+    def metrics(self, start: date | str, end: date | str, by: str | None = None, *,
+                limit: int | None = None, offset: int | None = None) -> dict:
+        """GET /metrics/cases: the figures of the days start..end (inclusive), per `by` group
+        (window, hall, department, staff or item) in `items` and for everything in `total`."""
+        return self._request("GET", "/metrics/cases", params={"from": start, "to": end, "by": by,
+                                                             "limit": limit, "offset": offset})
+
+    def findings(self, start: date | str | None = None, end: date | str | None = None, *,
+                 kind: str | None = None, window: str | None = None, department: str | None = None,
+                 limit: int | None = None, offset: int | None = None) -> dict:
+        """GET /findings: the supervision findings dated start..end (inclusive), one page of them
+        in `items` and the number of all of them in `count`."""
+        return self._request("GET", "/findings", params={
+            "from": start, "to": end, "kind": kind, "window": window, "department": department,
+            "limit": limit, "offset": offset})
 
     def verify(self, stream: str, aggregate_id: str) -> dict:
         """GET /audit/{stream}/{id}/verify: the keyed hash chain and the head, checked by the API."""

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import threading
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -24,7 +25,8 @@ TOKEN = "tok-123"
 # -- a canned-JSON HTTP server -----------------------------------------------------------------
 
 class FakeApi:
-    """Answers `routes[(method, path)] = (status, body)`; records every request."""
+    """Answers `routes[(method, path)] = (status, body)`, or `= answer(query) -> (status, body)`
+    for a route whose answer depends on the query; records every request."""
 
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], tuple[int, object]] = {}
@@ -40,8 +42,8 @@ class FakeApi:
                     "method": self.command, "path": url.path, "query": parse_qs(url.query),
                     "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body,
                 })
-                status, payload = api.routes.get((self.command, url.path),
-                                                 (404, {"detail": f"no route {url.path}"}))
+                route = api.routes.get((self.command, url.path), (404, {"detail": f"no route {url.path}"}))
+                status, payload = route(parse_qs(url.query)) if callable(route) else route
                 data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -62,13 +64,16 @@ class FakeApi:
         return [r for r in self.requests if r["path"] == path][-1]
 
 
-@pytest.fixture
-def fake_api():
-    api = FakeApi()
+def running(api: FakeApi):
     api.thread.start()
     yield api
     api.server.shutdown()
     api.server.server_close()
+
+
+@pytest.fixture
+def fake_api():
+    yield from running(FakeApi())
 
 
 WARNINGS = {
@@ -173,6 +178,35 @@ def test_case_passes_as_of_and_omits_it_when_none(fake_api):
     assert api.history("C-1") == HISTORY
 
 
+def test_metrics_sends_the_period_the_grouping_and_the_page(fake_api):
+    fake_api.routes[("GET", "/metrics/cases")] = (200, {"from": "2025-09-01", "to": "2025-09-30", "by": "window",
+                                                       "items": [], "total": {}, "count": 0})
+    api = SunlightClient(fake_api.url, token=TOKEN)
+    assert api.metrics(date(2025, 9, 1), date(2025, 9, 30), "window")["by"] == "window"
+    assert fake_api.last("/metrics/cases")["query"] == {"from": ["2025-09-01"], "to": ["2025-09-30"], "by": ["window"]}
+    api.metrics("2025-09-01", "2025-09-30", by="department", limit=50, offset=100)
+    assert fake_api.last("/metrics/cases")["query"] == {"from": ["2025-09-01"], "to": ["2025-09-30"],
+                                                        "by": ["department"], "limit": ["50"], "offset": ["100"]}
+    api.metrics(date(2025, 9, 1), date(2025, 9, 30))
+    assert "by" not in fake_api.last("/metrics/cases")["query"]
+
+
+def test_findings_sends_only_the_filters_given(fake_api):
+    fake_api.routes[("GET", "/findings")] = (200, {"items": [], "count": 0})
+    api = SunlightClient(fake_api.url, token=TOKEN)
+    assert api.findings(date(2025, 9, 1), date(2025, 9, 30), kind="late_entry", window="A09",
+                        department=None, limit=1, offset=0) == {"items": [], "count": 0}
+    assert fake_api.last("/findings")["query"] == {"from": ["2025-09-01"], "to": ["2025-09-30"], "kind": ["late_entry"],
+                                                   "window": ["A09"], "limit": ["1"], "offset": ["0"]}
+    assert fake_api.last("/findings")["headers"]["authorization"] == f"Bearer {TOKEN}"
+    api.findings()
+    assert fake_api.last("/findings")["query"] == {}
+    fake_api.routes[("GET", "/findings")] = (403, {"detail": "supervisor, auditor or admin only"})
+    with pytest.raises(ApiError) as err:
+        api.findings(date(2025, 9, 1), date(2025, 9, 30))
+    assert err.value.status == 403
+
+
 def test_api_error_carries_status_and_detail(fake_api):
     fake_api.routes[("POST", "/auth/token")] = (401, {"detail": "Incorrect username or password"})
     fake_api.routes[("GET", "/warnings")] = (422, {"detail": [
@@ -211,17 +245,39 @@ def test_zh_and_en_have_the_same_keys_and_the_app_uses_only_known_keys():
     assert TEXT["zh"].keys() == TEXT["en"].keys()
     assert all(v.strip() for lang in TEXT.values() for v in lang.values())
     used = set()
-    for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
-                and node.args and isinstance(node.args[0], ast.Constant)):
-            used.add(node.args[0].value)
+    for path in (ROOT / "ui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                used.add(node.args[0].value)
     assert used, "the app should take its labels from TEXT"
     assert used <= TEXT["zh"].keys(), used - TEXT["zh"].keys()
 
 
+def test_every_code_the_pages_put_in_words_has_a_label():
+    from ui.app import PAGES
+    from ui.views import figures, findings, trace
+
+    keys = ({f"page_{p}" for p in PAGES} | {f"state_{s}" for s in trace.CASE_STATES}
+            | {f"stage_{s}" for s in trace.STAGES} | {f"delivery_{m}" for m in trace.DELIVERY_METHODS}
+            | {f"kind_{k}" for k in findings.KINDS} | {f"by_{g}" for g in figures.GROUPINGS}
+            | {f"by_{g}_key" for g in figures.GROUPINGS} | {f"metric_{f}" for f in figures.FIELDS[2:]})
+    assert keys <= TEXT["zh"].keys(), keys - TEXT["zh"].keys()
+
+
+def test_the_page_files_are_not_in_a_pages_folder():
+    """A pages/ folder beside ui/app.py turns on Streamlit's older multipage mode, which runs a page's
+    file without the entry point (no sidebar, no login) when a session starts on that page's address."""
+    from ui.app import PAGES
+
+    assert not (ROOT / "ui" / "pages").exists()
+    assert {path.stem for path in (ROOT / "ui" / "views").glob("*.py")} >= set(PAGES)
+
+
 def test_ui_imports_nothing_of_the_project():
     code = (
-        "import sys, ui, ui.client, ui.i18n, ui.app\n"
+        "import sys, ui, ui.client, ui.i18n, ui.app, ui.views.figures, ui.views.findings, ui.views.trace\n"
+        "import ui.views.warnings\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'domain', 'api', 'projections', 'streams'})\n"
         "print(bad)\n"
@@ -239,6 +295,17 @@ def _app(monkeypatch, url: str):
 
     monkeypatch.setenv("SUNLIGHT_API_URL", url)
     return AppTest.from_file(str(APP), default_timeout=30)
+
+
+def signed_in(monkeypatch, api: FakeApi, page: str, roles=("supervisor",), lang: str = "zh"):
+    """The app with a user signed in (as the login form leaves it), showing `page` (views/<page>.py)."""
+    at = _app(monkeypatch, api.url)
+    at.session_state["token"] = TOKEN
+    at.session_state["username"] = "sup"
+    at.session_state["roles"] = list(roles)
+    at.session_state["lang"] = lang
+    at.run()
+    return at.switch_page(f"views/{page}.py").run()
 
 
 def test_app_without_api_renders_the_login_prompt(monkeypatch):
@@ -285,7 +352,7 @@ def test_app_logs_in_and_shows_warnings_and_a_case_trace(monkeypatch, fake_api):
     assert at.selectbox(key="f_window").options == [TEXT["zh"]["any"], "B03 · B03 专业窗口"]
     assert fake_api.last("/warnings")["query"]["hall"] == ["H-2"]
 
-    at.sidebar.radio(key="page").set_value("trace").run()
+    at.switch_page("views/trace.py").run()
     at.text_input(key="trace_case_id").input("C-1").run()
     assert not at.exception and not at.error
     history = at.dataframe[0].value
@@ -312,3 +379,24 @@ def test_app_expired_token_asks_to_log_in_again(monkeypatch, fake_api):
     assert any(TEXT["zh"]["session_expired"] in e.value for e in at.error)
     assert "token" not in at.session_state
     assert any(TEXT["zh"]["please_login"] in i.value for i in at.info)
+
+
+def test_warnings_beyond_one_page_are_counted_by_the_api(monkeypatch, fake_api):
+    serve_everything(fake_api)
+    paged = {**WARNINGS, "count": 1500, "limit": 1000, "offset": 0}
+
+    def answer(query):
+        if query.get("level") == ["red"]:
+            return 200, {**WARNINGS, "count": 400}
+        if query.get("level") == ["yellow"]:
+            return 200, {**WARNINGS, "count": 1100}
+        return 200, paged
+
+    fake_api.routes[("GET", "/warnings")] = answer
+    at = signed_in(monkeypatch, fake_api, "warnings")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[f"🔴 {TEXT['zh']['red_count']}"] == "400"
+    assert metrics[f"🟡 {TEXT['zh']['yellow_count']}"] == "1100"
+    assert metrics[TEXT["zh"]["total_count"]] == "1500"
+    assert fake_api.last("/warnings")["query"]["limit"] == ["1"]
