@@ -25,7 +25,10 @@ from bench.synthetic import build  # noqa: E402
 from domain.calendar import WorkingCalendar  # noqa: E402
 from domain.clock import SHANGHAI  # noqa: E402
 from domain.sla import WarningPolicy  # noqa: E402
+from domain.metrics import period_as_of  # noqa: E402
 from projections import cases  # noqa: E402
+from projections.findings import findings  # noqa: E402
+from projections.metrics import case_counts_by  # noqa: E402
 from projections.backends import ChdbClickHouse, ServerClickHouse  # noqa: E402
 
 CALENDAR, POLICY = WorkingCalendar(), WarningPolicy()
@@ -33,9 +36,15 @@ CALENDAR, POLICY = WorkingCalendar(), WarningPolicy()
 
 def questions(now: datetime) -> dict:
     year_ago = now - timedelta(days=365)
+    last = now.date().replace(day=1) - timedelta(days=1)  # the last full month
+    first = last.replace(day=1)
+    month_end = period_as_of(last, now)
     return {
         "/warnings now": lambda store: cases.warnings(store, now, POLICY, CALENDAR, limit=100),
         "/warnings a year ago": lambda store: cases.warnings(store, year_ago, POLICY, CALENDAR, limit=100),
+        "/metrics/cases month by window": lambda store: case_counts_by(
+            store, first=first, last=last, as_of=month_end, policy=POLICY, by="window"),
+        "/findings month": lambda store: findings(store, first=first, last=last, as_of=month_end),
     }
 
 
@@ -92,7 +101,7 @@ def report(results: dict[tuple[str, int], dict[str, float]], sizes: list[int]) -
                 growth = f" ({figures[name] / previous:4.1f}x)" if previous else " " * 8
                 cells.append(f"{figures[name]:8.3f}{growth}")
                 previous = figures[name]
-            print(f"  {backend:7} {name:28} " + "  ".join(cells))
+            print(f"  {backend:7} {name:32} " + "  ".join(cells))
     print("  sizes: " + ", ".join(f"{size:,}" for size in sizes))
 
 
