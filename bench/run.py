@@ -26,6 +26,7 @@ from projections.projector import Projector  # noqa: E402
 from api.processes import rebuild  # noqa: E402
 from tests.utils.api_client import Api  # noqa: E402
 from tests.utils.cases import random_case, random_moment, register_catalogue  # noqa: E402
+from tests.utils.centre import make_centre  # noqa: E402
 from tests.utils.processes import Process, free_port, wait_for_http  # noqa: E402
 
 
@@ -58,8 +59,8 @@ def commands_per_second(workdir: Path, commands: int, clients: int) -> float:
 
 
 def seeded_store(path: Path, cases: int) -> ServiceCentre:
-    centre = ServiceCentre({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)},
-                           clock=lambda: datetime(2026, 11, 20, tzinfo=timezone.utc))
+    centre = make_centre({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)},
+                         clock=lambda: datetime(2026, 11, 20, tzinfo=timezone.utc))
     register_catalogue(centre)
     rng = random.Random(1)
     for index in range(cases):
