@@ -220,3 +220,32 @@ def test_personal_data_stays_sealed_and_tampering_in_postgres_is_found(server):
     clerk = api.as_user("clerk_a02", "clerk-a02-password")
     assert open_case not in {item["case_id"] for item in clerk.get("/warnings", as_of=last).json()["items"]}
     assert clerk.get(f"/cases/{open_case}", expect=None).status_code == 403
+
+
+def test_a_cases_life_the_months_figures_and_findings_on_the_server(server):
+    """The same hand-computed October 2025 as the embedded test, through relay, Kafka and ClickHouse 18.16:
+    B (SPJY, accepted 10-09 at A02, handed to S01 for review on 10-14, concluded 10-20: 8 of 5 days, its
+    first overdue day 10-16 charged to S01) and F (accepted 10-21 at A01, open: overdue on 10-29)."""
+    api, processes, _, _ = server
+    api.create_catalogue()
+    late = api.new_case("SPJY", "2025-10-09T09:00:00")
+    api.post(f"/cases/{late}/accept", {"window": "A02", "staff": "S02", "at": "2025-10-09T09:30:00"}, 200)
+    api.post(f"/cases/{late}/transfer", {"staff": "S01", "stage": "review", "at": "2025-10-14T10:00:00"}, 200)
+    api.post(f"/cases/{late}/conclude", {"outcome": "approved", "at": "2025-10-20T15:00:00"}, 200)
+    api.post(f"/cases/{late}/deliver", {"method": "mail", "at": "2025-10-21T10:00:00"}, 200)
+    open_case = api.new_case("SPJY", "2025-10-21T09:00:00")
+    api.post(f"/cases/{open_case}/accept", {"window": "A01", "staff": "S01", "at": "2025-10-21T09:30:00"}, 200)
+    wait_until(lambda: health(api)["projected"] >= health(api)["events"], "the read models caught up", processes)
+
+    view = api.get(f"/cases/{late}").json()
+    assert (view["state"], view["elapsed_workdays"], view["charged_to"]) == (
+        "delivered", 8, {"staff": "S01", "department": "SJ", "stage": "review"})
+    october = {"from": "2025-10-01", "to": "2025-10-31"}
+    total = api.get("/metrics/cases", **october).json()["total"]
+    assert (total["accepted"], total["concluded"], total["on_time_rate"], total["avg_elapsed_workdays"],
+            total["speedup_rate"], total["overdue"]) == (2, 1, 0.0, 8.0, 0.6, 1)
+    overdue = api.get("/findings", kind="overdue", **october).json()["items"]
+    assert [(item["case_id"], item["date"], item["staff"]) for item in overdue] == [
+        (late, "2025-10-16", "S01"), (open_case, "2025-10-29", "S01")]
+    by_window = {item["key"]: item for item in api.get("/metrics/cases", by="window", **october).json()["items"]}
+    assert (by_window["A02"]["concluded"], by_window["A01"]["overdue"]) == (1, 1)
