@@ -83,8 +83,9 @@ def seed_demo_centre(centre: ServiceCentre, *, today: datetime | None = None, ca
     days = list(centre.calendar.workdays(today.date() - timedelta(days=60), today.date()))
     plans = [plan_case(rng, centre.calendar, staff, days, today) for _ in range(cases)]
     plans.sort(key=lambda plan: plan[1][0][1])  # in order of submission, as the hall saw them
+    lags = random.Random(seed + 1)
     for done, (actor, steps) in enumerate(plans, 1):
-        run_case(centre, actor, steps, today)
+        run_case(centre, actor, steps, today, entry_lag(lags))
         if progress and (done % 10 == 0 or done == len(plans)):
             show_progress(done, len(plans))
     return len(plans)
@@ -136,8 +137,41 @@ def plan_case(rng: random.Random, calendar: WorkingCalendar, staff: dict[str, li
     if kind == "immediate":
         if rng.random() < 0.99:
             steps.append(("conclude", moment(rng, day, accepted, CLOSE), outcome))
-        return clerk(window), steps
-    return clerk(window), steps + plan_handling(rng, calendar, day, accepted, promised, outcome)
+        return clerk(window), with_delivery(rng, steps)
+    handling = plan_handling(rng, calendar, day, accepted, promised, outcome)
+    return clerk(window), with_delivery(rng, with_life(rng, staff, specialist, steps, handling))
+
+
+MATERIALS = ("营业执照复印件", "场所平面图", "法定代表人身份证明", "授权委托书")
+
+
+def with_life(rng: random.Random, staff: dict[str, list[str]], specialist: str,
+              steps: list[tuple[str, datetime, dict]], handling: list[tuple[str, datetime, dict]]) -> list:
+    """Between acceptance and what follows: sometimes materials missing at acceptance (容缺) that
+    arrive a few days later (or, rarely, never), a hand-over for review (审查), or a withdrawal."""
+    accepted = steps[-1][1]
+    following = handling[0][1] if handling else accepted + timedelta(days=30)
+    extra: list[tuple[str, datetime, dict]] = []
+    if rng.random() < 0.06:
+        steps[-1][2]["missing_materials"] = [rng.choice(MATERIALS)]
+        arrival = accepted + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5))
+        if rng.random() < 0.8 and arrival < following:
+            extra.append(("receive_materials", arrival, {}))
+    if rng.random() < 0.3 and accepted + timedelta(hours=2) < following:
+        extra.append(("transfer", accepted + timedelta(hours=2),
+                      {"staff": rng.choice(staff[specialist]), "stage": "review"}))
+    if rng.random() < 0.01:
+        return steps + sorted(extra, key=lambda step: step[1]) + [("withdraw", following - timedelta(minutes=1),
+                                                                  {"reason": "申请人申请撤回"})]
+    return steps + sorted(extra, key=lambda step: step[1]) + handling
+
+
+def with_delivery(rng: random.Random, steps: list[tuple[str, datetime, dict]]) -> list:
+    """Most results are picked up or mailed (送达) within a few days of conclusion."""
+    if steps[-1][0] != "conclude" or rng.random() < 0.2:
+        return steps
+    delivered = steps[-1][1] + timedelta(days=rng.randint(0, 3), hours=rng.randint(0, 3))
+    return steps + [("deliver", delivered, {"method": rng.choice(("pickup", "mail"))})]
 
 
 def plan_handling(rng: random.Random, calendar: WorkingCalendar, day: date, accepted: datetime, promised: int,
@@ -160,16 +194,33 @@ def plan_handling(rng: random.Random, calendar: WorkingCalendar, day: date, acce
     return steps
 
 
-def run_case(centre: ServiceCentre, actor: Actor, steps: list[tuple[str, datetime, dict]], today: datetime) -> None:
-    """Issues the planned commands whose business time has come by `today`."""
-    case = None
-    for command, at, fields in steps:
-        if at > today:
-            return
-        if case is None:
-            case = centre.submit_case(actor=actor, at=at, **fields)
-        else:
-            getattr(centre, f"{command}_case")(case.id, actor=actor, at=at, **fields)
+def entry_lag(rng: random.Random) -> timedelta:
+    """How long after its business time a case's events were entered: minutes, as a rule; a day or
+    more for a few cases (录入不及时, which the findings then show)."""
+    if rng.random() < 0.03:
+        return timedelta(hours=rng.randint(25, 60))
+    return timedelta(minutes=rng.randint(1, 40))
+
+
+def run_case(centre: ServiceCentre, actor: Actor, steps: list[tuple[str, datetime, dict]], today: datetime,
+             lag: timedelta = timedelta(0)) -> None:
+    """Issues the planned commands whose business time has come by `today`, each recorded `lag` after
+    its business time (never later than now), as the hall entered them."""
+    case, real_clock = None, centre.clock
+    try:
+        for command, at, fields in steps:
+            if at > today:
+                return
+            recorded = min(at + lag, real_clock())
+            centre.clock = lambda recorded=recorded: recorded
+            if case is None:
+                case = centre.submit_case(actor=actor, at=at, **fields)
+            elif command == "receive_materials":
+                centre.receive_materials(case.id, actor=actor, at=at)
+            else:
+                getattr(centre, f"{command}_case")(case.id, actor=actor, at=at, **fields)
+    finally:
+        centre.clock = real_clock
 
 
 def add_workdays(calendar: WorkingCalendar, day: date, count: int) -> date:

@@ -1,5 +1,5 @@
 from collections import Counter
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -72,10 +72,25 @@ def test_acceptances_and_conclusions_fall_on_working_days_in_office_hours(demo):
 def test_today_shows_a_realistic_mix_of_states_and_warnings(demo):
     centre, _ = demo
     counts = summary(centre)
-    assert counts["concluded"] > CASES * 0.6
+    assert counts["concluded"] + counts["delivered"] > CASES * 0.6 and counts["delivered"] > counts["concluded"]
     assert counts["refused"] >= 1
     assert counts["accepted"] + counts["suspended"] >= 5
     assert counts["warning:red"] >= 1 and counts["warning:yellow"] >= 1
+
+
+def test_cases_live_their_whole_life(demo):
+    centre, _ = demo
+    cases = [centre.case(case_id) for case_id in case_ids(centre)]
+    assert any(len(case.holdings) > 1 for case in cases)  # handed on for review (审查)
+    assert any(case.materials_received_at for case in cases)  # 容缺受理, materials arrived later
+    assert {case.delivery_method for case in cases} >= {"pickup", "mail"}
+
+
+def test_events_are_entered_promptly_as_a_rule_and_late_for_a_few_cases(demo):
+    centre, _ = demo
+    late_cases = {case_id for case_id in case_ids(centre) for event in centre.case_events(case_id)
+                  if event.timestamp - event.occurred_at > timedelta(hours=24)}
+    assert 1 <= len(late_cases) <= CASES * 0.1  # 录入不及时 shows up in the findings, but is the exception
 
 
 def test_catalogue_has_every_hall_level_and_item_kind(demo):
