@@ -137,15 +137,16 @@ def rebuild(mode: Mode = "embedded", data: DataDir = None) -> None:
 def verify(mode: Mode = "embedded", data: DataDir = None,
            stream: str | None = typer.Option(None, "--stream", help="Only this stream: case, item, window, …")) -> None:
     """Check every stream's keyed hash chain, and its last event against the head held in the read models."""
-    from api.verification import total_events, verify_store
+    from api.verification import open_store, verify_store
     from streams.envelope import STREAMS
+    from streams.follower import last_position
 
     if stream is not None and stream not in STREAMS:
         fail(f"--stream must be one of {', '.join(STREAMS)}, not '{stream}'")
     settings = settings_for(mode, data)
-    total = guard(lambda: total_events(settings))
-    with typer.progressbar(length=total, label="verifying", file=sys.stderr) as bar:
-        report = guard(lambda: verify_store(settings, stream, bar.update))
+    centre = guard(lambda: open_store(settings))
+    with typer.progressbar(length=last_position(centre), label="verifying", file=sys.stderr) as bar:
+        report = guard(lambda: verify_store(settings, centre, stream, bar.update))
     for broken in report.broken:
         verdict = broken.verdict
         typer.secho(f"BROKEN {broken.stream} {broken.aggregate_id} at version {verdict.first_broken_version}: "

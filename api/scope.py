@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from domain.base import Actor
 from domain.case import Case
-from domain.clock import SHANGHAI
+from domain.clock import aware
 
 # A user with several roles acts with the widest one the route allows.
 WIDEST_FIRST = ("admin", "supervisor", "auditor", "hotline", "department", "clerk")
@@ -63,8 +63,7 @@ class Caller:
         """Business times far in the past hide delays (a red case concluded "on time"): a supervisor's call."""
         if at is None or self.role in MAY_BACKDATE:
             return
-        aware = at if at.tzinfo is not None else at.replace(tzinfo=SHANGHAI)
-        if aware < now - timedelta(hours=limit_hours):
+        if aware(at) < now - timedelta(hours=limit_hours):
             raise OutOfScope(f"a business time more than {limit_hours} hours in the past needs the supervisor "
                              f"or admin role; {self.username} acts as {self.role}")
 

@@ -13,7 +13,6 @@ from domain.application import ServiceCentre
 from domain.audit import ChainCheck, Head, Verdict
 from projections import queries
 from streams.envelope import stream_of
-from streams.follower import last_position
 
 BATCH = 5000
 
@@ -34,9 +33,13 @@ class Report:
     heads_problem: str | None = None
 
 
-def verify_store(settings: Settings, stream: str | None = None,
+def open_store(settings: Settings) -> ServiceCentre:
+    """The event store, with the chain key to recompute every hash."""
+    return build_centre(settings, build_keys(settings))
+
+
+def verify_store(settings: Settings, centre: ServiceCentre, stream: str | None = None,
                  progress: Callable[[int], Any] = lambda _: None) -> Report:
-    centre = build_centre(settings, build_keys(settings))
     checks = follow_chains(centre, stream, progress)
     heads, problem = read_heads(settings, stream)
     return judge(checks, heads, problem)
@@ -91,6 +94,3 @@ def judge(checks: dict[str, tuple[str, ChainCheck]], heads: dict[str, dict] | No
             broken.append(StreamVerdict(name, aggregate_id, verdict))
     return Report(len(checks), events, broken, heads is not None, problem)
 
-
-def total_events(settings: Settings) -> int:
-    return last_position(build_centre(settings))

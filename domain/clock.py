@@ -64,22 +64,24 @@ class TimeBounds:
 
     def business_time(self, moment: datetime, now: datetime, field: str = "at") -> datetime:
         """The business time as Beijing time, if it lies between the earliest date and now."""
-        aware = _aware(moment)
-        if aware < self.first_moment:
+        given = aware(moment)
+        if given < self.first_moment:
             raise OutOfRange(field, f"{field} must not be before {self.earliest.isoformat()}")
-        if aware > now:
+        if given > now:
             raise OutOfRange(field, f"{field} {moment.isoformat()} is in the future")
-        return beijing(aware)
+        return beijing(given)
 
     def as_of(self, moment: datetime, field: str = "as_of", location: str = "query") -> datetime:
         """The moment a figure is asked for, as Beijing time, if it lies within the bounds."""
-        aware = _aware(moment)
-        if not self.first_moment <= aware <= self.last_as_of_moment:
+        given = aware(moment)
+        if not self.first_moment <= given <= self.last_as_of_moment:
             raise OutOfRange(field, f"{field} must lie between {self.earliest.isoformat()} and "
                                     f"{self.latest_as_of.isoformat()} (Beijing time)", location)
-        return beijing(aware)
+        return beijing(given)
 
 
-def _aware(moment: datetime) -> datetime:
+def aware(moment: datetime) -> datetime:
+    """The moment as an aware time, a naive one taken as Beijing time, without converting it (so
+    year 1 or 9999 in any offset never overflows)."""
     return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
 

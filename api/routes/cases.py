@@ -57,6 +57,13 @@ def versioned(deployment: Deployment, caller: Caller, body: Command) -> dict:
     return {**command(deployment, caller, body.at), "expected_version": body.expected_version}
 
 
+def act(deployment: Deployment, caller: Caller, case_id: str, command, body: Command, **fields) -> CasePublic:
+    """A command on a case within the caller's scope: check the scope, run it, show the case after it."""
+    scoped_case(deployment, caller, case_id)
+    case = command(case_id_of(case_id), **fields, **versioned(deployment, caller, body))
+    return changed(deployment, caller, case)
+
+
 def case_view(deployment: Deployment, caller: Caller, case: Case, as_of: datetime) -> CasePublic:
     calendar = deployment.centre.calendar
     clock = case.clock(as_of, calendar, deployment.centre.policy)
@@ -124,79 +131,55 @@ def accept_case(case_id: str, body: CaseAccept, deployment: DeploymentDep, calle
 @router.post("/{case_id}/refuse", response_model=CasePublic)
 def refuse_case(case_id: str, body: CaseRefuse, deployment: DeploymentDep, caller: WindowWork) -> CasePublic:
     """Refuse to accept (不予受理), with the reason."""
-    scoped_case(deployment, caller, case_id)
-    case = deployment.centre.refuse_case(case_id_of(case_id), reason=body.reason, **versioned(deployment, caller, body))
-    return changed(deployment, caller, case)
+    return act(deployment, caller, case_id, deployment.centre.refuse_case, body, reason=body.reason)
 
 
 @router.post("/{case_id}/suspend", response_model=CasePublic)
 def suspend_case(case_id: str, body: CaseSuspend, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
     """Suspend (挂起): the working days until resumption do not count."""
-    scoped_case(deployment, caller, case_id)
-    case = deployment.centre.suspend_case(case_id_of(case_id), reason=body.reason, note=body.note,
-                                          **versioned(deployment, caller, body))
-    return changed(deployment, caller, case)
+    return act(deployment, caller, case_id, deployment.centre.suspend_case, body, reason=body.reason, note=body.note)
 
 
 @router.post("/{case_id}/resume", response_model=CasePublic)
 def resume_case(case_id: str, body: Command, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
     """Resume a suspended case; its clock runs again."""
-    scoped_case(deployment, caller, case_id)
-    case = deployment.centre.resume_case(case_id_of(case_id), **versioned(deployment, caller, body))
-    return changed(deployment, caller, case)
+    return act(deployment, caller, case_id, deployment.centre.resume_case, body)
 
 
 @router.post("/{case_id}/conclude", response_model=CasePublic)
 def conclude_case(case_id: str, body: CaseConclude, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
     """Conclude (办结) as approved or denied; the clock stops."""
-    scoped_case(deployment, caller, case_id)
-    case = deployment.centre.conclude_case(case_id_of(case_id), outcome=body.outcome,
-                                           **versioned(deployment, caller, body))
-    return changed(deployment, caller, case)
+    return act(deployment, caller, case_id, deployment.centre.conclude_case, body, outcome=body.outcome)
 
 
 @router.post("/{case_id}/materials", response_model=CasePublic)
 def receive_materials(case_id: str, body: Command, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
     """The materials missing at acceptance (容缺受理) have arrived; 409 if none are pending."""
-    scoped_case(deployment, caller, case_id)
-    case = deployment.centre.receive_materials(case_id_of(case_id), **versioned(deployment, caller, body))
-    return changed(deployment, caller, case)
+    return act(deployment, caller, case_id, deployment.centre.receive_materials, body)
 
 
 @router.post("/{case_id}/extend", response_model=CasePublic)
 def extend_case(case_id: str, body: CaseExtend, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
     """Extend the limit (延期) by 1–30 working days, before the deadline: 409 once the case is red."""
-    scoped_case(deployment, caller, case_id)
-    case = deployment.centre.extend_case(case_id_of(case_id), days=body.days, reason=body.reason,
-                                         **versioned(deployment, caller, body))
-    return changed(deployment, caller, case)
+    return act(deployment, caller, case_id, deployment.centre.extend_case, body, days=body.days, reason=body.reason)
 
 
 @router.post("/{case_id}/transfer", response_model=CasePublic)
 def transfer_case(case_id: str, body: CaseTransfer, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
     """Hand the case to a member of staff (any department) for review, approval or decision (审查 审核 决定)."""
-    scoped_case(deployment, caller, case_id)
-    case = deployment.centre.transfer_case(case_id_of(case_id), staff=body.staff, stage=body.stage,
-                                           **versioned(deployment, caller, body))
-    return changed(deployment, caller, case)
+    return act(deployment, caller, case_id, deployment.centre.transfer_case, body, staff=body.staff, stage=body.stage)
 
 
 @router.post("/{case_id}/deliver", response_model=CasePublic)
 def deliver_case(case_id: str, body: CaseDeliver, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
     """Deliver the result of a concluded case (送达): picked up or mailed; the clock stays frozen."""
-    scoped_case(deployment, caller, case_id)
-    case = deployment.centre.deliver_case(case_id_of(case_id), method=body.method,
-                                          **versioned(deployment, caller, body))
-    return changed(deployment, caller, case)
+    return act(deployment, caller, case_id, deployment.centre.deliver_case, body, method=body.method)
 
 
 @router.post("/{case_id}/withdraw", response_model=CasePublic)
 def withdraw_case(case_id: str, body: CaseWithdraw, deployment: DeploymentDep, caller: CaseWork) -> CasePublic:
     """Withdraw at the applicant's request (撤回), from submitted, accepted or suspended."""
-    scoped_case(deployment, caller, case_id)
-    case = deployment.centre.withdraw_case(case_id_of(case_id), reason=body.reason,
-                                           **versioned(deployment, caller, body))
-    return changed(deployment, caller, case)
+    return act(deployment, caller, case_id, deployment.centre.withdraw_case, body, reason=body.reason)
 
 
 @router.get("/{case_id}", response_model=CasePublic)
