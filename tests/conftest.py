@@ -67,3 +67,14 @@ def postgres_database():
 def kafka_topic():
     require_server("Kafka", "127.0.0.1", 9092)
     return unique("sunlight.test").replace("_", ".")
+
+
+@pytest.fixture(params=["chdb", "clickhouse_server"])
+def read_models(request):
+    """Empty read models, on chDB and on the ClickHouse server in turn."""
+    from projections.schema import TABLES
+
+    store = request.getfixturevalue("chdb_store" if request.param == "chdb" else "clickhouse_server")
+    for table in TABLES:
+        store.execute(f"DROP TABLE IF EXISTS {table}")
+    return store

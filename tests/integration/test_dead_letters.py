@@ -23,7 +23,6 @@ from domain.application import ServiceCentre
 from domain.base import SYSTEM
 from projections.projector import Projector
 from projections.queries import catalogue, stream_heads
-from projections.schema import TABLES
 from streams.follower import NotificationFollower, last_position, read_envelopes
 from tests.utils.catalogue import register_small_centre
 from tests.utils.centre import make_centre
@@ -58,12 +57,9 @@ def store_with_bad_events(path: Path) -> tuple[ServiceCentre, list[tuple[int, st
     return centre, bad
 
 
-@pytest.fixture(params=["chdb", "clickhouse_server"])
-def store(request):
-    store = request.getfixturevalue("chdb_store" if request.param == "chdb" else "clickhouse_server")
-    for table in TABLES:
-        store.execute(f"DROP TABLE IF EXISTS {table}")
-    return store
+@pytest.fixture
+def store(read_models):
+    return read_models
 
 
 def dead_letters(store) -> list[tuple[int, str, int, str]]:

@@ -7,17 +7,14 @@ import pytest
 
 from domain.calendar import WorkingCalendar
 from projections.projector import Projector, SchemaChanged
-from projections.schema import SCHEMA_FINGERPRINT, TABLES
+from projections.schema import SCHEMA_FINGERPRINT
 
 OLD_CASE_EVENTS = "CREATE TABLE case_events (case_id String, version UInt32) ENGINE = MergeTree ORDER BY case_id"
 
 
-@pytest.fixture(params=["chdb", "clickhouse_server"])
-def store(request):
-    store = request.getfixturevalue("chdb_store" if request.param == "chdb" else "clickhouse_server")
-    for table in TABLES:
-        store.execute(f"DROP TABLE IF EXISTS {table}")
-    return store
+@pytest.fixture
+def store(read_models):
+    return read_models
 
 
 def columns(store) -> set[str]:

@@ -20,6 +20,7 @@ from projections.projector import Projector, calendar_range
 from streams.follower import NotificationFollower
 from tests.utils.cases import CLERK, random_case, random_moment, register_catalogue
 from tests.utils.centre import make_centre
+from tests.utils.projection import projected as projected_log
 
 FIRST, LAST = datetime(2025, 9, 1, 8), datetime(2026, 3, 20, 18)
 RECORDED = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -74,15 +75,10 @@ def sql_clocks(store, as_of: datetime, policy, calendar) -> dict[str, dict]:
             for row in case_clocks(store, as_of, policy, calendar)}
 
 
-@pytest.fixture(params=["chdb", "clickhouse_server"])
-def projected(request, random_centre):
+@pytest.fixture
+def projected(read_models, random_centre):
     centre, moments = random_centre
-    store = request.getfixturevalue("chdb_store" if request.param == "chdb" else "clickhouse_server")
-    projector = Projector(store, centre.calendar)
-    projector.drop_tables()
-    projector.create_tables()
-    NotificationFollower(centre, projector.project, 0).catch_up()
-    return centre, moments, store
+    return centre, moments, projected_log(read_models, centre)
 
 
 def test_sql_clock_equals_the_reference_on_random_cases(projected):

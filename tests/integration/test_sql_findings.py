@@ -12,10 +12,9 @@ import pytest
 from domain.findings import findings_of
 from domain.metrics import period_as_of
 from projections.findings import findings
-from projections.projector import Projector
-from streams.follower import NotificationFollower
 from tests.utils.cases import random_case, random_moment, register_catalogue
 from tests.utils.centre import make_centre
+from tests.utils.projection import projected
 
 FIRST, LAST = datetime(2025, 9, 1, 8), datetime(2026, 3, 20, 18)
 PERIODS = [(date(2025, 9, 1), date(2025, 9, 30)), (date(2025, 10, 1), date(2025, 10, 31)),
@@ -42,14 +41,9 @@ def random_centre():
     return centre
 
 
-@pytest.fixture(params=["chdb", "clickhouse_server"])
-def store(request, random_centre):
-    store = request.getfixturevalue("chdb_store" if request.param == "chdb" else "clickhouse_server")
-    projector = Projector(store, random_centre.calendar)
-    projector.drop_tables()
-    projector.create_tables()
-    NotificationFollower(random_centre, projector.project, 0).catch_up()
-    return store
+@pytest.fixture
+def store(read_models, random_centre):
+    return projected(read_models, random_centre)
 
 
 def reference(centre, first: date, last: date, as_of: datetime) -> list:

@@ -12,10 +12,9 @@ import pytest
 from domain.case_commands import CaseNotFound
 from domain.metrics import GROUPINGS, case_counts, counts_by, period_as_of
 from projections.metrics import case_counts_by
-from projections.projector import Projector
-from streams.follower import NotificationFollower
 from tests.utils.cases import random_case, random_moment, register_catalogue
 from tests.utils.centre import make_centre
+from tests.utils.projection import projected
 
 FIRST, LAST = datetime(2025, 9, 1, 8), datetime(2026, 3, 20, 18)
 RECORDED = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -45,14 +44,9 @@ def cases_as_of(centre, as_of: datetime) -> list:
     return found
 
 
-@pytest.fixture(params=["chdb", "clickhouse_server"])
-def store(request, random_centre):
-    store = request.getfixturevalue("chdb_store" if request.param == "chdb" else "clickhouse_server")
-    projector = Projector(store, random_centre.calendar)
-    projector.drop_tables()
-    projector.create_tables()
-    NotificationFollower(random_centre, projector.project, 0).catch_up()
-    return store
+@pytest.fixture
+def store(read_models, random_centre):
+    return projected(read_models, random_centre)
 
 
 def test_sql_counts_equal_the_reference_for_every_period_and_grouping(random_centre, store):
