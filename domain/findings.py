@@ -15,6 +15,16 @@ acceptance holding's), except `overdue`, which names who held the case on its fi
   `materials_days`-th working day after acceptance (plain working days: suspensions do not stop
   this count), dated the next working day; not for a case withdrawn by the end of that day.
 
+Reviews (好差评) have findings of their own (`review_findings`), named by the review's window, staff
+member and that member's department, with the review's case as `case_id` and its id as `review_id`:
+
+- `review_unverified` (差评未核实): a bad review not verified by the end of the `verify_days`-th
+  working day after its date, dated the next working day (the (verify_days + 1)-th); it stays a
+  finding if the review is verified later;
+- `rectification_overdue` (整改超期): a review to be rectified by a deadline (限期整改) and not
+  rectified by the end of it, dated the calendar day after the deadline; it stays a finding if the
+  review is rectified later.
+
 A finding counts once it has arisen by `as_of` (the case folded up to as_of) and when its date
 lies in the period asked about.
 """
@@ -32,6 +42,7 @@ from domain.case import Case
 from domain.clock import beijing, local_date
 from domain.handling import first_overdue_day
 from domain.metrics import require_folded_as_of
+from domain.review import VERIFY_DAYS, Review, require_review_as_of, verification_deadline, working_days_after
 from domain.sla import WarningPolicy, nth_counted_day
 
 FINDING_KINDS = ("overdue", "late_entry", "late_supplement_request", "materials_overdue")
@@ -48,6 +59,7 @@ class Finding:
     department: str | None
     staff: str | None
     detail: str
+    review_id: str | None = None  # the review behind a review finding; None for a case's findings
 
 
 def findings_of(case: Case, events: Sequence[Any], *, first: dt.date, last: dt.date, as_of: dt.datetime,
@@ -165,3 +177,60 @@ def _finding(case: Case, kind: str, day: dt.date, detail: str) -> Finding:
 
 def _on_or_before(moment: dt.datetime | None, day: dt.date) -> bool:
     return moment is not None and local_date(moment) <= day
+
+
+# -- reviews (好差评) ----------------------------------------------------------------------------
+
+REVIEW_FINDING_KINDS = ("review_unverified", "rectification_overdue")
+
+
+def review_findings(review: Review, *, first: dt.date, last: dt.date, as_of: dt.datetime,
+                    calendar: WorkingCalendar, verify_days: int = VERIFY_DAYS) -> list[Finding]:
+    """The review's findings dated in the period (both dates inclusive) that had arisen by as_of, by date.
+
+    Args:
+        review: The review folded from its events up to as_of.
+    """
+    found = [
+        *review_unverified_findings(review, as_of=as_of, calendar=calendar, verify_days=verify_days),
+        *rectification_overdue_findings(review, as_of=as_of),
+    ]
+    return sorted((finding for finding in found if first <= finding.date <= last), key=lambda finding: finding.date)
+
+
+def review_unverified_findings(review: Review, *, as_of: dt.datetime, calendar: WorkingCalendar,
+                               verify_days: int = VERIFY_DAYS) -> list[Finding]:
+    """差评未核实: a bad review not verified by the end of the verify_days-th working day after its date."""
+    require_review_as_of(review, as_of)
+    if not review.is_bad:
+        return []
+    last_day = verification_deadline(calendar, review.given_on, verify_days)
+    arises_on = working_days_after(calendar, review.given_on, verify_days + 1)
+    if arises_on > local_date(as_of) or _on_or_before(review.verified_at, last_day):
+        return []
+    return [_review_finding(review, "review_unverified", arises_on, review_unverified_detail(verify_days, last_day))]
+
+
+def rectification_overdue_findings(review: Review, *, as_of: dt.datetime) -> list[Finding]:
+    """整改超期: not rectified by the end of the deadline it was given (限期整改)."""
+    require_review_as_of(review, as_of)
+    if review.deadline is None:
+        return []
+    arises_on = review.deadline + dt.timedelta(days=1)
+    if arises_on > local_date(as_of) or _on_or_before(review.rectified_at, review.deadline):
+        return []
+    return [_review_finding(review, "rectification_overdue", arises_on, rectification_overdue_detail(review.deadline))]
+
+
+def review_unverified_detail(verify_days: int, last_day: dt.date) -> str:
+    return f"bad review not verified within {verify_days} working days (by {last_day.isoformat()})"
+
+
+def rectification_overdue_detail(deadline: dt.date) -> str:
+    return f"bad review not rectified by its deadline ({deadline.isoformat()})"
+
+
+def _review_finding(review: Review, kind: str, day: dt.date, detail: str) -> Finding:
+    """A finding on the review: its case, the case's accepting window and staff, and that member's department."""
+    return Finding(kind, review.case_id, day, review.window, review.staff_department, review.staff, detail,
+                   review_id=str(review.id))
