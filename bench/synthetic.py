@@ -8,8 +8,9 @@ Shaped like a real centre: two years of history up to today, ~100 windows in 10 
 every kind with promised limits from 0 to 60 working days (mean ~15), one case in twenty late by
 1-10 working days, one in seven suspended once (补正, not counted), half the results mailed: about
 3% of cases are open at any moment, and a few percent of those are overdue. The rows are made
-by ClickHouse itself (INSERT … SELECT from numbers(), drawn from hashes of the case number), so a
-10M-case store takes minutes, not hours, and never holds a Python object per event. The events
+by ClickHouse itself (INSERT … SELECT from numbers(), drawn from hashes of the case number; each
+chunk's case_state rows folded from its events by GROUP BY), so a 10M-case store takes minutes,
+not hours, and never holds a Python object per event. The events
 are not in any event store: the read models are all there is (no audit, no case view by id).
 """
 
@@ -76,7 +77,7 @@ FROM (
             ]) AS events
         FROM (
             SELECT number,
-                concat('00000000-0000-4000-8000-', substring(toString(1000000000000 + number), 2)) AS case_id,
+                {case_id_sql('number')} AS case_id,
                 {sql_array(picks)}[1 + {h(1)} % {len(picks)}] AS item_index,
                 {sql_array([item[0] for item in ITEMS])}[item_index] AS item,
                 {sql_array([item[1] for item in ITEMS])}[item_index] AS kind,
@@ -101,6 +102,59 @@ FROM (
     ) AS planned
 ) AS happened
 ANY LEFT JOIN (SELECT ordinal AS ord, day FROM calendar_days WHERE is_workday = 1) AS workdays USING ord
+"""
+
+
+def case_id_sql(number: str) -> str:
+    return f"concat('00000000-0000-4000-8000-', substring(toString(1000000000000 + {number}), 2))"
+
+
+def case_state_sql(first: int, count: int) -> str:
+    """The case_state rows of cases first .. first+count-1, folded in SQL from their events (the
+    synthetic events only: submitted, accepted, suspended once, resumed, concluded, delivered)."""
+    never, no_date, open_end = "toInt64(9223372036854775807)", "toDate(0)", "toUInt32(4294967295)"
+
+    def at(event: str, column: str, otherwise: str) -> str:
+        return f"if(countIf(event_type = '{event}') > 0, anyIf({column}, event_type = '{event}'), {otherwise})"
+
+    def suspension(column: str) -> str:
+        return f"groupArrayIf({column}, event_type = 'CaseSuspended')"
+
+    def resumption(column: str, otherwise: str) -> str:
+        return (f"if(countIf(event_type = 'CaseResumed') > 0, groupArrayIf({column}, event_type = 'CaseResumed'), "
+                f"arrayMap(x -> {otherwise}, {suspension('version')}))")
+
+    first_id, last_id = (f"{case_id_sql(str(number))}" for number in (first, first + count))
+    return f"""
+INSERT INTO case_state
+SELECT case_id, max(version), max(position), argMax(state_after, version),
+    {at('CaseSubmitted', 'item_code', "''")}, {at('CaseSubmitted', 'item_name', "''")},
+    {at('CaseSubmitted', 'item_kind', "''")}, {at('CaseSubmitted', 'department_code', "''")},
+    {at('CaseSubmitted', 'channel', "''")},
+    {at('CaseAccepted', 'window_code', "''")}, {at('CaseAccepted', 'hall_code', "''")},
+    {at('CaseAccepted', 'staff_code', "''")}, {at('CaseAccepted', 'staff_name', "''")},
+    {at('CaseAccepted', 'department_code', "''")},
+    {at('CaseAccepted', 'promised_days', '0')}, {at('CaseAccepted', 'legal_days', '0')},
+    {at('CaseSubmitted', 'occurred_us', never)}, {at('CaseSubmitted', 'occurred_on', no_date)},
+    {at('CaseAccepted', 'occurred_us', never)}, {at('CaseAccepted', 'occurred_on', no_date)},
+    {at('CaseAccepted', 'occurred_ord', open_end)},
+    {never}, {no_date},
+    {at('CaseConcluded', 'occurred_us', never)}, {at('CaseConcluded', 'occurred_on', no_date)},
+    {at('CaseConcluded', 'occurred_ord', open_end)}, {at('CaseConcluded', 'outcome', "''")},
+    {at('CaseDelivered', 'occurred_us', never)},
+    {never}, {no_date}, {open_end},
+    0, {never}, {no_date},
+    {suspension('version')}, {suspension('occurred_us')}, {suspension('occurred_on')},
+    {suspension('occurred_ord')}, {suspension('occurred_ord_before')}, {suspension('reason')},
+    {suspension('counts')},
+    {resumption('occurred_us', never)}, {resumption('occurred_on', no_date)},
+    {resumption('occurred_ord_before', open_end)},
+    [], [], [],
+    groupArrayIf(occurred_on, event_type = 'CaseAccepted'), groupArrayIf(staff_code, event_type = 'CaseAccepted'),
+    groupArrayIf(department_code, event_type = 'CaseAccepted')
+FROM case_events
+WHERE case_id >= {first_id} AND case_id < {last_id}
+GROUP BY case_id
 """
 
 
@@ -134,13 +188,16 @@ def build(store: ClickHouse, cases: int, today: date, progress: bool = True) -> 
     today_ord = projector.ordinals.of(today)[0]
     store.insert("catalogue", catalogue_rows())
     for first in range(0, cases, CHUNK):
-        store.execute(case_events_sql(first, min(CHUNK, cases - first), start_ord, today_ord - start_ord + 1,
-                                      today_ord))
+        count = min(CHUNK, cases - first)
+        store.execute(case_events_sql(first, count, start_ord, today_ord - start_ord + 1, today_ord))
+        store.execute(case_state_sql(first, count))
         if progress:
             done = min(first + CHUNK, cases)
             bar = "#" * (30 * done // cases)
             sys.stderr.write(f"\r  synthetic cases [{bar:<30}] {done:,}/{cases:,}")
             sys.stderr.flush()
+    # A store that has been running has merged its parts in the background; do it now.
+    store.execute("OPTIMIZE TABLE case_state FINAL")
     if progress:
         sys.stderr.write("\n")
     return projector
@@ -165,7 +222,9 @@ def main() -> None:
     started = time.perf_counter()
     build(store, options.cases, options.today)
     rows = store.query("SELECT count() AS events FROM case_events")[0]["events"]
-    print(f"{options.cases:,} cases, {rows:,} events in {time.perf_counter() - started:.1f} s")
+    states = store.query("SELECT count() AS cases FROM case_state")[0]["cases"]
+    print(f"{options.cases:,} cases ({states:,} case_state rows), {rows:,} events in "
+          f"{time.perf_counter() - started:.1f} s")
     store.close()
 
 

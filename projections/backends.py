@@ -84,10 +84,11 @@ class ChdbClickHouse:
         self._write(sql)
 
     def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Rows (dicts with the same keys) go in as columns: one JSON object of arrays, which ClickHouse
+        parses several times faster than a JSON object per row."""
         if not rows:
             return
-        lines = b"\n".join(orjson.dumps(row) for row in rows).decode()
-        self._write(f"INSERT INTO {table} FORMAT JSONEachRow\n{lines}")
+        self._write(f"INSERT INTO {table} FORMAT JSONColumns\n{orjson.dumps(as_columns(rows)).decode()}")
 
     def query(self, sql: str) -> list[dict[str, Any]]:
         try:
@@ -152,8 +153,8 @@ class ServerClickHouse:
     def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        columns = ", ".join(rows[0])
-        self._write(f"INSERT INTO {table} ({columns}) VALUES", rows)
+        columns = as_columns(rows)
+        self._write(f"INSERT INTO {table} ({', '.join(columns)}) VALUES", list(columns.values()), columnar=True)
 
     def query(self, sql: str) -> list[dict[str, Any]]:
         try:
@@ -167,18 +168,23 @@ class ServerClickHouse:
     def close(self) -> None:
         self._client.disconnect()
 
-    def _write(self, sql: str, rows: list[dict[str, Any]] | None = None) -> None:
+    def _write(self, sql: str, rows: list[Any] | None = None, columnar: bool = False) -> None:
         from clickhouse_driver.errors import NetworkError, SocketTimeoutError
 
         try:
             with self._lock:
-                self._client.execute(sql, rows)
+                self._client.execute(sql, rows, columnar=columnar)
         except (NetworkError, SocketTimeoutError, EOFError, OSError) as error:
             raise ReadModelUnavailable(error) from error
         except Exception as error:
             if error_code(error) in UNAVAILABLE_CODES:
                 raise ReadModelUnavailable(error) from error
             raise
+
+
+def as_columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows with the same keys as one list per column, in the first row's order."""
+    return {column: [row[column] for row in rows] for column in rows[0]}
 
 
 def _converter(clickhouse_type: str):

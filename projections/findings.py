@@ -1,6 +1,7 @@
 """Supervision findings (电子监察) from the read models: the SQL twin of domain.findings, held to it by a
-differential test on both backends. Each kind is one question over the case events as of a moment;
-the details are written by domain.findings' own *_detail functions.
+differential test on both backends. Each kind is one question over the cases' rows (case_state) as
+they stood at a moment, late entries one over the case events of the period; the details are
+written by domain.findings' own *_detail functions.
 
 Days are working-day ordinals (projector.WorkdayOrdinals): the (N+1)-th counted working day is the
 ordinal a + N + 1 pushed out by each suspension that starts before it (a prefix sum), and the day
@@ -15,7 +16,9 @@ from typing import Any
 from domain.findings import (
     Finding, late_entry_detail, late_supplement_detail, materials_overdue_detail, overdue_detail,
 )
+from domain.clock import local_date
 from projections.backends import ClickHouse, quote
+from projections.cases import closed_on_or_after
 from projections.projector import microseconds
 
 OPEN_END = 4294967295
@@ -24,56 +27,92 @@ OPEN_END = 4294967295
 def findings(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime, late_entry_hours: float = 24,
              materials_days: int = 15) -> list[Finding]:
     """Every finding dated in [first, last] that had arisen by as_of, by date, kind and case."""
-    period = Period(first, last, as_of)
+    period = Period(first, last, as_of, materials_days)
+    period.submitted_since = _first_submission(clickhouse, period)
     found = (_overdue(clickhouse, period) + _late_entries(clickhouse, period, late_entry_hours)
              + _late_supplements(clickhouse, period) + _materials_overdue(clickhouse, period, materials_days))
     return sorted(found, key=lambda finding: (finding.date, finding.kind, finding.case_id))
 
 
 class Period:
-    def __init__(self, first: date, last: date, as_of: datetime) -> None:
+    def __init__(self, first: date, last: date, as_of: datetime, materials_days: int = 15) -> None:
+        self.first, self.as_of_date = first, local_date(as_of)
+        # N working days and the next one span at most 1.4 N calendar days, a week's holiday and a
+        # ten-day stretch to the next working day: a case accepted before this can have no
+        # materials finding dated in the period.
+        self.materials_since = first - timedelta(days=2 * materials_days + 30)
+        self.submitted_since = date(1970, 1, 1)
         self.as_of_us = microseconds(as_of)
-        self.as_of_day = f"toDate({quote(as_of.date().isoformat())})"
+        self.as_of_day = f"toDate({quote(self.as_of_date.isoformat())})"
         self.within = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
 
 
-def _case_summary(period: Period, extra: str = "") -> str:
-    """One row per accepted case as of the moment: who accepted it, and the facts of its clock."""
+def _first_submission(clickhouse: ClickHouse, period: Period) -> date:
+    """The first submission day of a case that can have a finding in the period: the cases before
+    it are never read (submitted_on leads case_state's key)."""
+    rows = clickhouse.query(f"""
+SELECT min(submitted_on) AS day FROM case_state FINAL
+WHERE accepted_us <= {period.as_of_us}
+    AND ({closed_on_or_after(period.first, period.as_of_us)} OR {_materials_pending(period)})""")
+    return rows[0]["day"] if rows and rows[0]["day"] else date(1970, 1, 1)
+
+
+def _materials_pending(period: Period) -> str:
+    return f"(missing_materials > 0 AND accepted_on >= toDate({quote(period.materials_since.isoformat())}))"
+
+
+def _case_summary(period: Period, extra: str = "", where: str | None = None) -> str:
+    """One row per case accepted by the moment (from case_state): who accepted it, and the facts of
+    its clock as they stood then (suspensions, resumptions and extensions after the moment are cut
+    off). Unless `where` says which cases to read, only those still open on the period's first day or
+    later: a case closed before the period can be neither overdue nor suspended in it."""
+    moment = period.as_of_us
     return f"""
-    SELECT case_id AS c_id,
-        anyIf(window_code, event_type = 'CaseAccepted') AS c_window,
-        anyIf(staff_code, event_type = 'CaseAccepted') AS c_staff,
-        anyIf(department_code, event_type = 'CaseAccepted') AS c_staff_department,
-        toInt64(anyIf(occurred_ord, event_type = 'CaseAccepted')) AS c_acc_ord,
-        toInt64(anyIf(promised_days, event_type = 'CaseAccepted')) AS c_promised,
-        c_promised + toInt64(sumIf(extended_days, event_type = 'CaseExtended')) AS c_limit,
-        argMaxIf(state_after, version, state_after != '') AS c_state,
-        countIf(event_type = 'CaseAccepted') AS c_accepted
+    SELECT case_id AS c_id, window_code AS c_window, staff_code AS c_staff, staff_department AS c_staff_department,
+        toInt64(accepted_ord) AS c_acc_ord, toInt64(promised_days) AS c_promised,
+        c_promised + toInt64(arraySum(arrayMap((days, at) -> if(at <= {moment}, days, 0), extended_days, extended_us)))
+            AS c_limit,
+        multiIf(withdrawn_us <= {moment}, 'withdrawn', delivered_us <= {moment}, 'delivered',
+                concluded_us <= {moment}, 'concluded',
+                arrayExists((s, r) -> s <= {moment} AND r > {moment}, suspended_us, resumed_us), 'suspended',
+                'accepted') AS c_state,
+        1 AS c_accepted
         {extra}
-    FROM case_events FINAL
-    WHERE occurred_us <= {period.as_of_us}
-    GROUP BY case_id
-    HAVING c_accepted > 0"""
+    FROM case_state FINAL
+    WHERE accepted_us <= {moment} AND {where or closed_on_or_after(period.first, moment)}
+        AND submitted_on BETWEEN toDate({quote(period.submitted_since.isoformat())}) AND {period.as_of_day}"""
 
 
-def _sorted(column: str, condition: str) -> str:
-    return f"arrayMap(x -> x.2, arraySort(groupArrayIf(tuple(version, {column}), {condition})))"
+def _begun(period: Period, column: str) -> str:
+    """A suspension array cut to the suspensions begun by the moment."""
+    return f"arrayFilter((value, at) -> at <= {period.as_of_us}, {column}, suspended_us)"
 
 
-SUSPENSIONS = "event_type = 'CaseSuspended'"
-HOLDINGS = "event_type IN ('CaseAccepted', 'CaseTransferred')"
+def _resumed_ordbs(period: Period) -> str:
+    """Per suspension begun by the moment, the working days before its resumption (OPEN_END if it had
+    not been resumed by then)."""
+    return _begun(period, f"arrayMap((r, ordb) -> if(r <= {period.as_of_us}, ordb, toUInt32({OPEN_END})), "
+                          f"resumed_us, resumed_ordb)")
+
+
+def _extensions(period: Period, column: str) -> str:
+    return f"arrayFilter((value, at) -> at <= {period.as_of_us}, {column}, extended_us)"
+
+
+def _holders(period: Period, column: str) -> str:
+    return f"arrayFilter((value, day) -> day <= {period.as_of_day}, {column}, holder_from_on)"
 
 
 def _overdue(clickhouse: ClickHouse, period: Period) -> list[Finding]:
     extra = f""",
-        {_sorted('occurred_ord_before', SUSPENSIONS)} AS c_s_ordbs,
-        {_sorted('occurred_ord_before', "event_type = 'CaseResumed'")} AS c_r_ordbs,
-        {_sorted('counts', SUSPENSIONS)} AS c_s_counts,
-        {_sorted('occurred_on', HOLDINGS)} AS c_h_starts,
-        {_sorted('staff_code', HOLDINGS)} AS c_h_staff,
-        {_sorted('department_code', HOLDINGS)} AS c_h_departments,
-        toInt64(anyIf(occurred_ord, event_type = 'CaseConcluded')) AS c_concluded_ord,
-        toInt64(anyIf(occurred_ord, event_type = 'CaseWithdrawn')) AS c_withdrawn_ord,
+        {_begun(period, 'suspended_ordb')} AS c_s_ordbs,
+        {_resumed_ordbs(period)} AS c_r_ordbs,
+        {_begun(period, 'suspension_counts')} AS c_s_counts,
+        {_holders(period, 'holder_from_on')} AS c_h_starts,
+        {_holders(period, 'holder_staff')} AS c_h_staff,
+        {_holders(period, 'holder_departments')} AS c_h_departments,
+        toInt64(concluded_ord) AS c_concluded_ord,
+        toInt64(withdrawn_ord) AS c_withdrawn_ord,
         toInt64(ifNull((SELECT any(ordinal) FROM calendar_days WHERE day = {period.as_of_day}), 0)) AS c_as_of_ord"""
     rows = clickhouse.query(f"""
 SELECT c_id, c_window, c_limit, day,
@@ -112,23 +151,23 @@ WHERE day {period.within}
 
 def _late_entries(clickhouse: ClickHouse, period: Period, hours: float) -> list[Finding]:
     threshold_us = int(hours * 3600 * 1_000_000)
+    # Events are never altered, so a delivered-again event's rows are identical: DISTINCT is enough
+    # where FINAL would merge the whole table.
     rows = clickhouse.query(f"""
-SELECT case_id, late.1 AS event_type, late.2 AS day, late.3 AS delay_us,
-    c_window, c_staff, c_staff_department, c_accepted
+SELECT case_id, event_type, day, delay_us, c_window, c_staff, c_staff_department, c_accepted
 FROM (
-    SELECT case_id,
-        anyIf(window_code, event_type = 'CaseAccepted') AS c_window,
-        anyIf(staff_code, event_type = 'CaseAccepted') AS c_staff,
-        anyIf(department_code, event_type = 'CaseAccepted') AS c_staff_department,
-        countIf(event_type = 'CaseAccepted') AS c_accepted,
-        groupArrayIf(tuple(event_type, occurred_on, recorded_us - occurred_us),
-                     recorded_us - occurred_us > {threshold_us} AND occurred_on {period.within}) AS lates
-    FROM case_events FINAL
-    WHERE occurred_us <= {period.as_of_us}
-    GROUP BY case_id
-    HAVING length(lates) > 0
-) AS cases
-ARRAY JOIN lates AS late
+    SELECT DISTINCT case_id, version, event_type, occurred_on AS day, recorded_us - occurred_us AS delay_us
+    FROM case_events
+    WHERE occurred_on {period.within} AND occurred_us <= {period.as_of_us}
+        AND recorded_us - occurred_us > {threshold_us}
+) AS late
+ANY LEFT JOIN (
+    SELECT case_id, window_code AS c_window, staff_code AS c_staff, staff_department AS c_staff_department,
+        accepted_us <= {period.as_of_us} AS c_accepted
+    FROM case_state FINAL
+    WHERE case_id IN (SELECT case_id FROM case_events WHERE occurred_on {period.within}
+                      AND recorded_us - occurred_us > {threshold_us})
+) AS accepting USING case_id
 """)
     return [Finding("late_entry", row["case_id"], row["day"], *_accepting(row),
                     late_entry_detail(row["event_type"], timedelta(microseconds=row["delay_us"]))) for row in rows]
@@ -136,15 +175,15 @@ ARRAY JOIN lates AS late
 
 def _late_supplements(clickhouse: ClickHouse, period: Period) -> list[Finding]:
     extra = f""",
-        {_sorted('version', SUSPENSIONS)} AS c_s_versions,
-        {_sorted('occurred_ord', SUSPENSIONS)} AS c_s_ords,
-        {_sorted('occurred_ord_before', SUSPENSIONS)} AS c_s_ordbs,
-        {_sorted('occurred_on', SUSPENSIONS)} AS c_s_ons,
-        {_sorted('reason', SUSPENSIONS)} AS c_s_reasons,
-        {_sorted('counts', SUSPENSIONS)} AS c_s_counts,
-        {_sorted('occurred_ord_before', "event_type = 'CaseResumed'")} AS c_r_ordbs,
-        {_sorted('version', "event_type = 'CaseExtended'")} AS c_x_versions,
-        {_sorted('extended_days', "event_type = 'CaseExtended'")} AS c_x_days"""
+        {_begun(period, 'suspended_versions')} AS c_s_versions,
+        {_begun(period, 'suspended_ord')} AS c_s_ords,
+        {_begun(period, 'suspended_ordb')} AS c_s_ordbs,
+        {_begun(period, 'suspended_on')} AS c_s_ons,
+        {_begun(period, 'suspension_reasons')} AS c_s_reasons,
+        {_begun(period, 'suspension_counts')} AS c_s_counts,
+        {_resumed_ordbs(period)} AS c_r_ordbs,
+        {_extensions(period, 'extended_versions')} AS c_x_versions,
+        {_extensions(period, 'extended_days')} AS c_x_days"""
     rows = clickhouse.query(f"""
 SELECT c_id, c_window, c_staff, c_staff_department, day, elapsed, limit_days
 FROM (
@@ -171,18 +210,17 @@ WHERE elapsed * 2 > limit_days AND day {period.within}
 
 
 def _materials_overdue(clickhouse: ClickHouse, period: Period, materials_days: int) -> list[Finding]:
-    extra = """,
-        anyIf(missing_materials, event_type = 'CaseAccepted') AS c_missing,
-        countIf(event_type = 'CaseMaterialsReceived') AS c_received,
-        anyIf(occurred_on, event_type = 'CaseMaterialsReceived') AS c_received_on,
-        countIf(event_type = 'CaseWithdrawn') AS c_withdrawn,
-        anyIf(occurred_on, event_type = 'CaseWithdrawn') AS c_withdrawn_on"""
+    extra = f""",
+        missing_materials AS c_missing,
+        materials_us <= {period.as_of_us} AS c_received,
+        materials_on AS c_received_on,
+        withdrawn_us <= {period.as_of_us} AS c_withdrawn,
+        withdrawn_on AS c_withdrawn_on"""
     rows = clickhouse.query(f"""
 SELECT * FROM (
     SELECT * FROM (
         SELECT *, c_acc_ord + {materials_days} AS deadline_ord
-        FROM ({_case_summary(period, extra)}) AS summaries
-        WHERE c_missing > 0
+        FROM ({_case_summary(period, extra, where=_materials_pending(period))}) AS summaries
     ) AS pending
     ANY LEFT JOIN (SELECT toInt64(ordinal) AS deadline_ord, day AS deadline_day FROM calendar_days
                    WHERE is_workday = 1) AS deadlines USING deadline_ord

@@ -2,7 +2,7 @@
 group, in SQL; the rates are then computed by domain.metrics.case_figures, their one definition.
 
 Accepted cases are counted over the SLA clock of projections.cases (as of the end of the period, or
-now); cases refused or withdrawn before acceptance by a second, small question. A differential test
+now); cases refused or withdrawn before acceptance by a second question; both read case_state. A differential test
 holds both to the reference on random cases, on chDB and on the ClickHouse server."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from projections.projector import microseconds
 
 # by -> the clock's column holding the group's key (staff = the accepting staff; department = the item's)
 GROUP_COLUMNS = {"window": "window", "hall": "hall", "department": "department", "staff": "staff", "item": "item"}
-# groupings a case never accepted belongs to (it has no window, hall or staff)
-UNACCEPTED_GROUPS = {"department": "department", "item": "item"}
+# groupings a case never accepted belongs to (it has no window, hall or staff), and their case_state columns
+UNACCEPTED_COLUMNS = {"department": "department_code", "item": "item_code"}
 
 
 def case_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime, policy: WarningPolicy,
@@ -29,7 +29,7 @@ def case_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: da
     for row in clickhouse.query(_accepted_sql(first, last, as_of, policy, by, window, department)):
         key = row.pop("key")
         counts[key] = counts.get(key, CaseCounts()) + CaseCounts(**row)
-    if by is None or by in UNACCEPTED_GROUPS:
+    if by is None or by in UNACCEPTED_COLUMNS:
         if window is None:  # a case never accepted is at no window
             for row in clickhouse.query(_unaccepted_sql(first, last, as_of, by, department)):
                 key = row.pop("key")
@@ -43,7 +43,7 @@ def _accepted_sql(first: date, last: date, as_of: datetime, policy: WarningPolic
     concluded = f"kind != 'immediate' AND state IN ('concluded', 'delivered') AND concluded_on {in_period}"
     immediate = f"kind = 'immediate' AND accepted_on {in_period}"
     key = GROUP_COLUMNS[by] if by else "''"
-    clocks = case_clocks_sql(as_of, policy, CaseFilter(window=window, department=department))
+    clocks = case_clocks_sql(as_of, policy, CaseFilter(window=window, department=department, open_since=first))
     return f"""
 SELECT {key} AS key,
     toInt64(countIf(accepted_on {in_period})) AS accepted,
@@ -64,25 +64,14 @@ GROUP BY key
 
 def _unaccepted_sql(first: date, last: date, as_of: datetime, by: str | None, department: str | None) -> str:
     in_period = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
-    key = UNACCEPTED_GROUPS[by] if by else "''"
-    scope = f"AND department = {quote(department)}" if department else ""
+    key = UNACCEPTED_COLUMNS[by] if by else "''"
+    scope = f"AND department_code = {quote(department)}" if department else ""
+    moment = microseconds(as_of)
     return f"""
 SELECT {key} AS key,
-    toInt64(countIf(refused > 0 AND refused_on {in_period})) AS refused,
-    toInt64(countIf(withdrawn > 0 AND withdrawn_on {in_period})) AS withdrawn
-FROM (
-    SELECT case_id,
-        anyIf(item_code, event_type = 'CaseSubmitted') AS item,
-        anyIf(department_code, event_type = 'CaseSubmitted') AS department,
-        countIf(event_type = 'CaseRefused') AS refused,
-        anyIf(occurred_on, event_type = 'CaseRefused') AS refused_on,
-        countIf(event_type = 'CaseWithdrawn') AS withdrawn,
-        anyIf(occurred_on, event_type = 'CaseWithdrawn') AS withdrawn_on,
-        countIf(event_type = 'CaseAccepted') AS accepted
-    FROM case_events FINAL
-    WHERE occurred_us <= {microseconds(as_of)}
-    GROUP BY case_id
-    HAVING accepted = 0 AND refused + withdrawn > 0 {scope}
-) AS unaccepted
+    toInt64(countIf(refused_us <= {moment} AND refused_on {in_period})) AS refused,
+    toInt64(countIf(withdrawn_us <= {moment} AND withdrawn_on {in_period})) AS withdrawn
+FROM case_state FINAL
+WHERE accepted_us > {moment} AND (refused_us <= {moment} OR withdrawn_us <= {moment}) {scope}
 GROUP BY key
 """

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from domain.calendar import WorkingCalendar
 from domain.clock import TimeBounds, beijing, local_date
 from projections.backends import ClickHouse, ReadModelUnavailable, quote
+from projections.case_state import CaseStates
 from projections.schema import SCHEMA_FINGERPRINT, COLUMNS, EVENT_TABLES, TABLES
 from streams.envelope import Envelope
 
@@ -64,6 +65,17 @@ class WorkdayOrdinals:
     def of(self, day: date) -> tuple[int, int]:
         """(working days up to day, working days before day); KeyError outside the dimension."""
         return self._of[day]
+
+    _made: dict[tuple[str, date, date], WorkdayOrdinals] = {}
+
+    @classmethod
+    def of_calendar(cls, calendar: WorkingCalendar, first: date, last: date) -> WorkdayOrdinals:
+        """The ordinals of a calendar's version over a range, made once per process (a century of
+        days takes the calendar half a second)."""
+        key = (calendar.version, first, last)
+        if key not in cls._made:
+            cls._made[key] = cls(calendar, first, last)
+        return cls._made[key]
 
 
 def case_event_row(envelope: Envelope, ordinals: WorkdayOrdinals) -> dict[str, Any]:
@@ -158,19 +170,31 @@ def checked(table: str, row: dict[str, Any]) -> dict[str, Any]:
     object becomes its JSON text), the server refuses them."""
     if row.keys() != COLUMNS[table].keys():
         raise InvalidRow(f"{table}: the row's columns are not the table's")
-    for column, column_type in COLUMNS[table].items():
-        if not fits(row[column], column_type):
+    for column, column_type, fits_column in CHECKS[table]:
+        if not fits_column(row[column]):
             raise InvalidRow(f"{table}.{column} is not a valid {column_type}")
     return row
 
 
 def fits(value: Any, column_type: str) -> bool:
+    return check_for(column_type)(value)
+
+
+def check_for(column_type: str) -> Callable[[Any], bool]:
+    """Whether a value fits a column of this type; made once per column, asked once per value."""
+    if column_type.startswith("Array("):
+        element = check_for(column_type.removeprefix("Array(").removesuffix(")"))
+        return lambda value: type(value) is list and all(element(item) for item in value)
     if column_type == "String":
-        return isinstance(value, str) and _is_utf8(value)
+        return lambda value: type(value) is str and (value.isascii() or _is_utf8(value))
     if column_type == "Date":
-        return type(value) is date and FIRST_DATE <= value <= LAST_DATE
+        return lambda value: type(value) is date and FIRST_DATE <= value <= LAST_DATE
     low, high = INTEGER_RANGES[column_type]
-    return type(value) is int and low <= value <= high  # type(True) is bool: no boolean passes
+    return lambda value: type(value) is int and low <= value <= high  # type(True) is bool: no boolean passes
+
+
+CHECKS = {table: [(column, column_type, check_for(column_type)) for column, column_type in columns.items()]
+          for table, columns in COLUMNS.items()}
 
 
 def _is_utf8(text: str) -> bool:
@@ -224,7 +248,8 @@ class Projector:
                  name: str = "read_models") -> None:
         self.clickhouse, self.calendar, self.name = clickhouse, calendar, name
         self.bounds = bounds or TimeBounds()
-        self.ordinals = WorkdayOrdinals(calendar, *calendar_range(self.bounds))
+        self.ordinals = WorkdayOrdinals.of_calendar(calendar, *calendar_range(self.bounds))
+        self.case_states = CaseStates(clickhouse)
 
     def create_tables(self, rebuild_if_changed: bool = False) -> None:
         """Create what is missing. Read models built with other table definitions are dropped, to be
@@ -255,6 +280,7 @@ class Projector:
         return "" if tables & set(TABLES) else None
 
     def drop_tables(self) -> None:
+        self.case_states.forget()
         for table in TABLES:
             self.clickhouse.execute(f"DROP TABLE IF EXISTS {table}")
 
@@ -286,6 +312,7 @@ class Projector:
             except Exception as error:  # whatever goes wrong with one event's rows is its own
                 rejected.append(Rejected(envelope, describe(error)))
         rejected += self._insert(built)
+        self._fold_cases(built, rejected)
         letters = [dead_letter_row(position=item.position, stream=item.stream, aggregate_id=item.aggregate_id,
                                    version=item.version, event_type=item.event_type, error=item.error)
                    for item in unreadable]
@@ -315,6 +342,18 @@ class Projector:
                 return [Rejected(built[0][0], describe(error))]
             middle = len(built) // 2
             return self._insert(built[:middle]) + self._insert(built[middle:])
+
+    def _fold_cases(self, built: list[tuple[Envelope, dict[str, dict[str, Any]]]], rejected: list[Rejected]) -> None:
+        """Fold the case events just written onto their cases' rows in case_state. The rows are made
+        of values already checked against case_events, so ClickHouse takes them."""
+        refused = {id(item.envelope) for item in rejected}
+        events = [rows["case_events"] for envelope, rows in built
+                  if "case_events" in rows and id(envelope) not in refused]
+        if not events:
+            return
+        states = self.case_states.fold(events)
+        self.clickhouse.insert("case_state", list(states.values()))
+        self.case_states.keep(states)
 
     def _advance(self, position: int) -> None:
         if position > 0:

@@ -35,7 +35,67 @@ CREATE TABLE IF NOT EXISTS case_events (
     actor_role String,
     hash String,
     previous_hash String
-) ENGINE = ReplacingMergeTree(position) ORDER BY (case_id, version)
+) ENGINE = ReplacingMergeTree(position) PARTITION BY toYear(occurred_on) ORDER BY (case_id, version)
+"""
+
+# One row per case: its state after its latest event, kept by the projector (projections.case_state),
+# with the history the SLA clock needs as aligned arrays, so that a case's clock as of any moment is
+# arithmetic on one row. "Never" is 9223372036854775807 for a moment, 1970-01-01 for a day and
+# 4294967295 for an ordinal. Sorted by submission day, which never changes, so that a question
+# about the cases open at a moment reads only the days from the oldest of them on.
+CASE_STATE = """
+CREATE TABLE IF NOT EXISTS case_state (
+    case_id String,
+    version UInt32,
+    position UInt64,
+    state String,
+    item_code String,
+    item_name String,
+    item_kind String,
+    department_code String,
+    channel String,
+    window_code String,
+    hall_code String,
+    staff_code String,
+    staff_name String,
+    staff_department String,
+    promised_days Int32,
+    legal_days Int32,
+    submitted_us Int64,
+    submitted_on Date,
+    accepted_us Int64,
+    accepted_on Date,
+    accepted_ord UInt32,
+    refused_us Int64,
+    refused_on Date,
+    concluded_us Int64,
+    concluded_on Date,
+    concluded_ord UInt32,
+    outcome String,
+    delivered_us Int64,
+    withdrawn_us Int64,
+    withdrawn_on Date,
+    withdrawn_ord UInt32,
+    missing_materials UInt16,
+    materials_us Int64,
+    materials_on Date,
+    suspended_versions Array(UInt32),
+    suspended_us Array(Int64),
+    suspended_on Array(Date),
+    suspended_ord Array(UInt32),
+    suspended_ordb Array(UInt32),
+    suspension_reasons Array(String),
+    suspension_counts Array(UInt8),
+    resumed_us Array(Int64),
+    resumed_on Array(Date),
+    resumed_ordb Array(UInt32),
+    extended_versions Array(UInt32),
+    extended_us Array(Int64),
+    extended_days Array(Int32),
+    holder_from_on Array(Date),
+    holder_staff Array(String),
+    holder_departments Array(String)
+) ENGINE = ReplacingMergeTree(version) ORDER BY (submitted_on, case_id)
 """
 
 CATALOGUE = """
@@ -105,6 +165,7 @@ CREATE TABLE IF NOT EXISTS read_model_schema (
 TABLES = {
     "read_model_schema": READ_MODEL_SCHEMA,
     "case_events": CASE_EVENTS,
+    "case_state": CASE_STATE,
     "catalogue": CATALOGUE,
     "stream_heads": STREAM_HEADS,
     "dead_letters": DEAD_LETTERS,

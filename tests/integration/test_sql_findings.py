@@ -12,7 +12,7 @@ import pytest
 from domain.findings import findings_of
 from domain.metrics import period_as_of
 from projections.findings import findings
-from tests.utils.cases import random_case, random_moment, register_catalogue
+from tests.utils.cases import CLERK, random_case, random_moment, register_catalogue
 from tests.utils.centre import make_centre
 from tests.utils.projection import projected
 
@@ -67,3 +67,22 @@ def test_sql_findings_equal_the_reference(random_centre, store):
         assert findings(store, first=first, last=last, as_of=as_of) == expected, (first, last)
         kinds |= {finding.kind for finding in expected}
     assert kinds == {"overdue", "late_entry", "late_supplement_request", "materials_overdue"}
+
+
+def test_a_finding_that_arises_after_the_case_closed_is_found(read_models):
+    """The read models look only at cases open in the period, except for materials: a 容缺 case
+    concluded before its materials arrived still has them overdue after it closed."""
+    centre = make_centre(clock=lambda: datetime(2026, 11, 20, tzinfo=UTC))
+    register_catalogue(centre)
+    case = centre.submit_case(item="P3", channel="window", applicant={"name": "李雷"}, actor=CLERK,
+                              at=datetime(2026, 3, 2, 9))
+    centre.accept_case(case.id, window="A01", staff="S01", missing_materials=["营业执照副本"], actor=CLERK,
+                       at=datetime(2026, 3, 2, 10))
+    centre.conclude_case(case.id, outcome="approved", actor=CLERK, at=datetime(2026, 3, 4, 16))
+    projected(read_models, centre)
+    first, last = date(2026, 3, 16), date(2026, 3, 31)  # after the conclusion
+    as_of = period_as_of(last, datetime(2026, 11, 20, tzinfo=UTC))
+    found = findings(read_models, first=first, last=last, as_of=as_of)
+    # accepted Mon 2 March; the 15th working day after it is Mon 23 March, so the finding is dated Tue 24
+    assert [(finding.kind, finding.date) for finding in found] == [("materials_overdue", date(2026, 3, 24))]
+    assert found == reference(centre, first, last, as_of)
