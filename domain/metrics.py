@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 from fractions import Fraction
+from typing import Self
 
 from domain.calendar import WorkingCalendar
 from domain.case import Case
@@ -38,8 +39,23 @@ from domain.sla import WarningPolicy
 OPEN_STATES = ("accepted", "suspended")
 
 
+class Counts:
+    """Counts and sums that add up field by field, so groups can be totalled (a frozen dataclass)."""
+
+    def __add__(self, other: Self) -> Self:
+        return type(self)(**{field.name: getattr(self, field.name) + getattr(other, field.name)
+                             for field in fields(self)})  # type: ignore[arg-type]
+
+    def add(self, other: Self) -> Self:
+        return self + other
+
+    def __bool__(self) -> bool:
+        """Whether anything was counted at all."""
+        return any(getattr(self, field.name) for field in fields(self))  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
-class CaseCounts:
+class CaseCounts(Counts):
     """Counts and sums over a set of cases; they add up, so groups can be totalled."""
 
     accepted: int = 0
@@ -53,17 +69,6 @@ class CaseCounts:
     refused: int = 0
     overdue: int = 0
     yellow: int = 0
-
-    def __add__(self, other: CaseCounts) -> CaseCounts:
-        return CaseCounts(**{field.name: getattr(self, field.name) + getattr(other, field.name)
-                             for field in fields(self)})
-
-    def add(self, other: CaseCounts) -> CaseCounts:
-        return self + other
-
-    def __bool__(self) -> bool:
-        """Whether anything was counted at all."""
-        return any(getattr(self, field.name) for field in fields(self))
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,15 @@ both inclusive), each review as it stood at `as_of`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.metrics import RATE_PLACES, rounded_ratio
+from domain.metrics import RATE_PLACES, Counts, rounded_ratio
 from domain.review import Review, require_review_as_of
 
 
 @dataclass(frozen=True)
-class ReviewCounts:
+class ReviewCounts(Counts):
     """Counts over a set of reviews; they add up, so groups can be totalled."""
 
     reviews: int = 0
@@ -40,14 +40,6 @@ class ReviewCounts:
     rectified: int = 0
     rectified_on_time: int = 0
     return_visits: int = 0
-
-    def __add__(self, other: ReviewCounts) -> ReviewCounts:
-        return ReviewCounts(**{field.name: getattr(self, field.name) + getattr(other, field.name)
-                               for field in fields(self)})
-
-    def __bool__(self) -> bool:
-        """Whether anything was counted at all."""
-        return any(getattr(self, field.name) for field in fields(self))
 
 
 @dataclass(frozen=True)
