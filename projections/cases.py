@@ -70,13 +70,31 @@ class CaseFilter:
         return f"state IN ({', '.join(quote(state) for state in self.states)})"
 
 
-def submitted_since(moment: int, today: date, liveness: str = "") -> str:
-    """Condition on case_state: submitted between the first submission of a case accepted by the
-    moment that meets `liveness`, and the moment's day. The scalar subquery reads only a few columns;
-    the days it rules out are then never read (submitted_on leads the table's key)."""
+def state_at(moment: int) -> str:
+    """A case_state row's state as it stood at the moment (microseconds)."""
+    return (f"multiIf(withdrawn_us <= {moment}, 'withdrawn', delivered_us <= {moment}, 'delivered', "
+            f"concluded_us <= {moment}, 'concluded', "
+            f"arrayExists((s, r) -> s <= {moment} AND r > {moment}, suspended_us, resumed_us), 'suspended', "
+            f"'accepted')")
+
+
+def limit_at(moment: int) -> str:
+    """A case_state row's limit N at the moment: promised days and the extensions granted by then."""
+    return (f"toInt32(promised_days + arraySum(arrayMap((days, at) -> if(at <= {moment}, days, 0), "
+            f"extended_days, extended_us)))")
+
+
+def first_submission_sql(moment: int, liveness: str = "") -> str:
+    """The first submission day of a case accepted by the moment that meets `liveness`. It reads only
+    a few columns; the days before it need never be read (submitted_on leads the table's key)."""
     live = f" AND {liveness}" if liveness else ""
+    return f"SELECT min(submitted_on) AS day FROM case_state FINAL WHERE accepted_us <= {moment}{live}"
+
+
+def submitted_since(moment: int, today: date, liveness: str = "") -> str:
+    """Condition on case_state: submitted between that first day and the moment's day."""
     return (f"submitted_on <= toDate({quote(today.isoformat())}) AND submitted_on >= "
-            f"(SELECT min(submitted_on) FROM case_state FINAL WHERE accepted_us <= {moment}{live})")
+            f"({first_submission_sql(moment, liveness)})")
 
 
 def closed_on_or_after(day: date, moment: int) -> str:
@@ -128,12 +146,8 @@ FROM (
                 if(withdrawn_us <= {moment}, withdrawn_on, toDate(0)) AS c_withdrawn_on,
                 concluded_ord AS c_concluded_ord, withdrawn_ord AS c_withdrawn_ord,
                 {started} AS c_begun,
-                multiIf(withdrawn_us <= {moment}, 'withdrawn', delivered_us <= {moment}, 'delivered',
-                        concluded_us <= {moment}, 'concluded',
-                        arrayExists((s, r) -> s <= {moment} AND r > {moment}, suspended_us, resumed_us), 'suspended',
-                        'accepted') AS state,
-                toInt32(promised_days + arraySum(arrayMap((days, at) -> if(at <= {moment}, days, 0),
-                                                          extended_days, extended_us))) AS limit_days,
+                {state_at(moment)} AS state,
+                {limit_at(moment)} AS limit_days,
                 suspended_ordb AS c_lowers,
                 arrayMap((r, ordb) -> if(r <= {moment}, ordb, toUInt32({OPEN_END})), resumed_us, resumed_ordb)
                     AS c_uppers,

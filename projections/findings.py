@@ -18,10 +18,10 @@ from domain.findings import (
 )
 from domain.clock import local_date
 from projections.backends import ClickHouse, quote
-from projections.cases import closed_on_or_after
+from projections.case_state import NO_DATE, OPEN_END
+from projections.cases import closed_on_or_after, first_submission_sql, limit_at, state_at
 from projections.projector import microseconds
 
-OPEN_END = 4294967295
 
 
 def findings(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime, late_entry_hours: float = 24,
@@ -41,7 +41,7 @@ class Period:
         # ten-day stretch to the next working day: a case accepted before this can have no
         # materials finding dated in the period.
         self.materials_since = first - timedelta(days=2 * materials_days + 30)
-        self.submitted_since = date(1970, 1, 1)
+        self.submitted_since = NO_DATE
         self.as_of_us = microseconds(as_of)
         self.as_of_day = f"toDate({quote(self.as_of_date.isoformat())})"
         self.within = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
@@ -50,11 +50,9 @@ class Period:
 def _first_submission(clickhouse: ClickHouse, period: Period) -> date:
     """The first submission day of a case that can have a finding in the period: the cases before
     it are never read (submitted_on leads case_state's key)."""
-    rows = clickhouse.query(f"""
-SELECT min(submitted_on) AS day FROM case_state FINAL
-WHERE accepted_us <= {period.as_of_us}
-    AND ({closed_on_or_after(period.first, period.as_of_us)} OR {_materials_pending(period)})""")
-    return rows[0]["day"] if rows and rows[0]["day"] else date(1970, 1, 1)
+    liveness = f"({closed_on_or_after(period.first, period.as_of_us)} OR {_materials_pending(period)})"
+    rows = clickhouse.query(first_submission_sql(period.as_of_us, liveness))
+    return rows[0]["day"] if rows and rows[0]["day"] else NO_DATE
 
 
 def _materials_pending(period: Period) -> str:
@@ -70,12 +68,8 @@ def _case_summary(period: Period, extra: str = "", where: str | None = None) -> 
     return f"""
     SELECT case_id AS c_id, window_code AS c_window, staff_code AS c_staff, staff_department AS c_staff_department,
         toInt64(accepted_ord) AS c_acc_ord, toInt64(promised_days) AS c_promised,
-        c_promised + toInt64(arraySum(arrayMap((days, at) -> if(at <= {moment}, days, 0), extended_days, extended_us)))
-            AS c_limit,
-        multiIf(withdrawn_us <= {moment}, 'withdrawn', delivered_us <= {moment}, 'delivered',
-                concluded_us <= {moment}, 'concluded',
-                arrayExists((s, r) -> s <= {moment} AND r > {moment}, suspended_us, resumed_us), 'suspended',
-                'accepted') AS c_state,
+        toInt64({limit_at(moment)}) AS c_limit,
+        {state_at(moment)} AS c_state,
         1 AS c_accepted
         {extra}
     FROM case_state FINAL
@@ -133,9 +127,7 @@ FROM (
                 multiIf(c_state IN ('concluded', 'delivered'), c_concluded_ord,
                         c_state = 'withdrawn', c_withdrawn_ord, c_as_of_ord) AS c_cut_ord,
                 arrayFilter((o, c) -> c = 0, c_s_ordbs, c_s_counts) AS c_paused_lowers,
-                arrayFilter((o, c) -> c = 0,
-                            if(length(c_r_ordbs) < length(c_s_ordbs), arrayPushBack(c_r_ordbs, toUInt32({OPEN_END})),
-                               c_r_ordbs), c_s_counts) AS c_paused_uppers
+                arrayFilter((o, c) -> c = 0, c_r_ordbs, c_s_counts) AS c_paused_uppers
             FROM ({_case_summary(period, extra)}) AS summaries
         ) AS cut
     ) AS clipped
@@ -190,16 +182,12 @@ FROM (
     SELECT *,
         toInt64(c_s_ords[i]) - c_acc_ord - arraySum(arrayMap(
             (l, u, c, v, vi, a) -> if(c = 0 AND v < vi, greatest(toInt64(0), toInt64(u) - greatest(toInt64(l), a)), 0),
-            c_s_ordbs, c_ends, c_s_counts, c_s_versions, replicate(c_s_versions[i], c_s_versions),
+            c_s_ordbs, c_r_ordbs, c_s_counts, c_s_versions, replicate(c_s_versions[i], c_s_versions),
             replicate(c_acc_ord, c_s_versions))) AS elapsed,
         c_promised + arraySum(arrayMap((d, v, vi) -> if(v < vi, toInt64(d), 0), c_x_days, c_x_versions,
                                        replicate(c_s_versions[i], c_x_days))) AS limit_days,
         c_s_ons[i] AS day
-    FROM (
-        SELECT *, if(length(c_r_ordbs) < length(c_s_ordbs), arrayPushBack(c_r_ordbs, toUInt32({OPEN_END})),
-                     c_r_ordbs) AS c_ends
-        FROM ({_case_summary(period, extra)}) AS summaries
-    ) AS ended
+    FROM ({_case_summary(period, extra)}) AS summaries
     ARRAY JOIN arrayEnumerate(c_s_versions) AS i
     WHERE c_s_reasons[i] = 'supplement'
 ) AS requests
