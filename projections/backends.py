@@ -60,6 +60,8 @@ class ClickHouse(Protocol):
 
     def insert(self, table: str, rows: list[dict[str, Any]]) -> None: ...
 
+    def insert_columns(self, table: str, columns: dict[str, list[Any]]) -> None: ...
+
     def query(self, sql: str) -> list[dict[str, Any]]: ...
 
     def close(self) -> None: ...
@@ -86,9 +88,11 @@ class ChdbClickHouse:
     def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Rows (dicts with the same keys) go in as columns: one JSON object of arrays, which ClickHouse
         parses several times faster than a JSON object per row."""
-        if not rows:
-            return
-        self._write(f"INSERT INTO {table} FORMAT JSONColumns\n{orjson.dumps(as_columns(rows)).decode()}")
+        if rows:
+            self.insert_columns(table, as_columns(rows))
+
+    def insert_columns(self, table: str, columns: dict[str, list[Any]]) -> None:
+        self._write(f"INSERT INTO {table} FORMAT JSONColumns\n{orjson.dumps(columns).decode()}")
 
     def query(self, sql: str) -> list[dict[str, Any]]:
         try:
@@ -151,9 +155,10 @@ class ServerClickHouse:
         self._write(sql)
 
     def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        columns = as_columns(rows)
+        if rows:
+            self.insert_columns(table, as_columns(rows))
+
+    def insert_columns(self, table: str, columns: dict[str, list[Any]]) -> None:
         self._write(f"INSERT INTO {table} ({', '.join(columns)}) VALUES", list(columns.values()), columnar=True)
 
     def query(self, sql: str) -> list[dict[str, Any]]:

@@ -28,7 +28,12 @@ FINAL_STATES = ("refused", "delivered", "withdrawn")
 
 
 def new_state(case_id: str) -> dict[str, Any]:
-    """The row of a case before its first event."""
+    """The row of a case before its first event (its arrays are shared: a fold replaces them, never
+    changes them in place)."""
+    return {**EMPTY_STATE, "case_id": case_id}
+
+
+def empty_state() -> dict[str, Any]:
     row: dict[str, Any] = {}
     for column, column_type in COLUMNS["case_state"].items():
         if column_type.startswith("Array("):
@@ -43,8 +48,10 @@ def new_state(case_id: str) -> dict[str, Any]:
             row[column] = OPEN_END
         else:
             row[column] = 0
-    row["case_id"] = case_id
     return row
+
+
+EMPTY_STATE = empty_state()
 
 
 def folded(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from domain.clock import SHANGHAI, local_date
 from domain.sla import Suspension, WarningPolicy, nth_counted_day
 from projections.backends import ClickHouse, quote
 from projections.case_state import OPEN_END
-from projections.projector import microseconds
+from projections.rows import microseconds
 
 CLOCK_STATES = ("accepted", "suspended", "concluded", "delivered", "withdrawn")
 

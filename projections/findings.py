@@ -20,7 +20,7 @@ from domain.clock import local_date
 from projections.backends import ClickHouse, quote
 from projections.case_state import NO_DATE, OPEN_END
 from projections.cases import closed_on_or_after, first_submission_sql, limit_at, state_at
-from projections.projector import microseconds
+from projections.rows import microseconds
 
 
 

@@ -13,7 +13,7 @@ from domain.metrics import CaseCounts
 from domain.sla import WarningPolicy
 from projections.backends import ClickHouse, quote
 from projections.cases import CaseFilter, case_clocks_sql
-from projections.projector import microseconds
+from projections.rows import microseconds
 
 # by -> the clock's column holding the group's key (staff = the accepting staff; department = the item's)
 GROUP_COLUMNS = {"window": "window", "hall": "hall", "department": "department", "staff": "staff", "item": "item"}

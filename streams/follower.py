@@ -15,7 +15,8 @@ from typing import Any
 
 from eventsourcing.application import Application
 
-from streams.envelope import Envelope, envelope_of, stream_of
+from streams.envelope import Envelope, stream_of
+from streams.stored import StoredEnvelopes
 
 log = logging.getLogger("sunlight.follower")
 
@@ -53,10 +54,10 @@ class LogBatch:
 def read_log(app: Application, after: int, limit: int) -> LogBatch:
     """The next events of the log after position `after` (the log has no gaps to skip), each
     converted on its own, so one that cannot be read does not hold up the others."""
-    batch = LogBatch(after)
+    batch, envelopes = LogBatch(after), StoredEnvelopes(app.mapper)
     for notification in app.recorder.select_notifications(start=after + 1, limit=limit):
         try:
-            batch.envelopes.append(envelope_of(app.mapper.to_domain_event(notification), notification.id))
+            batch.envelopes.append(envelopes.envelope(notification, notification.id))
         except Exception as error:  # a stored row may be broken in any way
             batch.unreadable.append(unreadable(notification, error))
     return batch

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from projections.case_state import CaseStates, NEVER_US
-from projections.projector import Projector, case_event_row
+from projections.projector import Projector
+from projections.rows import case_event_row
 from streams.follower import read_envelopes
 from tests.utils.cases import random_case, random_moment, register_catalogue
 from tests.utils.centre import make_centre

@@ -16,7 +16,8 @@ from domain.case_commands import CaseNotFound
 from domain.base import SYSTEM
 from domain.clock import TimeBounds
 from projections.cases import case_clocks, warnings
-from projections.projector import Projector, calendar_range
+from projections.ordinals import calendar_range
+from projections.projector import Projector
 from streams.follower import NotificationFollower
 from tests.utils.cases import CLERK, random_case, random_moment, register_catalogue
 from tests.utils.centre import make_centre

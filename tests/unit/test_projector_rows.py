@@ -6,16 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.clock import TimeBounds
-from projections.projector import (
-    InvalidRow,
-    calendar_range,
-    checked,
-    dead_letter_row,
-    describe,
-    fits,
-)
+from projections.backends import as_columns
+from projections.checks import InvalidRow, checked, column_fits, columns_fit, fits, misfits
+from projections.ordinals import calendar_range
+from projections.projector import dead_letter_row, describe
 
 HEAD = {"stream": "case", "aggregate_id": "a1", "version": 2, "hash": "ab", "position": 7}
 
@@ -54,3 +52,29 @@ def test_the_calendar_dimension_is_the_range_the_domain_accepts():
     assert calendar_range(TimeBounds()) == (date(2004, 1, 1), date(2099, 12, 31))
     assert calendar_range(TimeBounds(earliest=date(2010, 1, 1), latest_as_of=date(2030, 1, 1))) == (
         date(2010, 1, 1), date(2030, 1, 1))
+
+
+SOME_VALUES = st.one_of(
+    st.text(max_size=3), st.just("\ud800"), st.integers(min_value=-2**64, max_value=2**65), st.booleans(),
+    st.dates(), st.floats(allow_nan=False), st.none(), st.lists(st.integers(min_value=-5, max_value=2**33), max_size=3),
+    st.lists(st.text(max_size=2), max_size=2), st.lists(st.dates(), max_size=2),
+)
+COLUMN_TYPES = ["String", "UInt8", "UInt32", "UInt64", "Int64", "Date", "Array(UInt32)", "Array(String)", "Array(Date)"]
+
+
+@given(st.sampled_from(COLUMN_TYPES), st.lists(SOME_VALUES, max_size=6))
+def test_a_column_checked_at_once_gets_the_verdict_of_its_values_one_by_one(column_type, values):
+    assert column_fits(column_type, values) is all(fits(value, column_type) for value in values)
+
+
+@given(st.lists(st.fixed_dictionaries({"version": SOME_VALUES, "hash": SOME_VALUES}), max_size=6))
+def test_a_batch_blames_exactly_the_rows_a_row_by_row_check_refuses(changes):
+    rows = [{**HEAD, **change} for change in changes]
+    expected = {}
+    for index, row in enumerate(rows):
+        try:
+            checked("stream_heads", row)
+        except InvalidRow as error:
+            expected[index] = str(error)
+    assert {index: str(error) for index, error in misfits("stream_heads", rows).items()} == expected
+    assert columns_fit("stream_heads", rows, as_columns(rows) if rows else {}) is (not expected and bool(rows))
