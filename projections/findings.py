@@ -187,7 +187,7 @@ FROM (
         c_promised + arraySum(arrayMap((d, v, vi) -> if(v < vi, toInt64(d), 0), c_x_days, c_x_versions,
                                        replicate(c_s_versions[i], c_x_days))) AS limit_days,
         c_s_ons[i] AS day
-    FROM ({_case_summary(period, extra)}) AS summaries
+    FROM ({_case_summary(period, extra, where=_supplement_requested_in(period))}) AS summaries
     ARRAY JOIN arrayEnumerate(c_s_versions) AS i
     WHERE c_s_reasons[i] = 'supplement'
 ) AS requests
@@ -195,6 +195,13 @@ WHERE elapsed * 2 > limit_days AND day {period.within}
 """)
     return [Finding("late_supplement_request", row["c_id"], row["day"], *_accepting(row, accepted=True),
                     late_supplement_detail(row["elapsed"], row["limit_days"])) for row in rows]
+
+
+def _supplement_requested_in(period: Period) -> str:
+    """Condition on case_state: a supplement was requested on a day of the period (checked on the
+    row's own arrays, before any clock is worked out)."""
+    return (f"arrayExists((reason, day) -> reason = 'supplement' AND day {period.within}, "
+            f"suspension_reasons, suspended_on)")
 
 
 def _materials_overdue(clickhouse: ClickHouse, period: Period, materials_days: int) -> list[Finding]:
