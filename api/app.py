@@ -9,7 +9,10 @@ from fastapi import FastAPI
 from api.bootstrap import Deployment
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodySizeLimit
-from api.routes import applicants, audit, cases, catalogue, findings, metrics, system, warnings
+from api.routes import (
+    applicants, audit, cards, cases, catalogue, commendations, findings, inspections, metrics, reviews, schemes, system,
+    warnings,
+)
 
 
 def create_app(deployment: Deployment) -> FastAPI:
@@ -24,6 +27,7 @@ def create_app(deployment: Deployment) -> FastAPI:
     app.state.deployment = deployment
     app.add_middleware(BodySizeLimit)
     install_error_handlers(app)
-    for module in (system, catalogue, cases, warnings, metrics, findings, applicants, audit):
+    for module in (system, catalogue, cases, reviews, inspections, commendations, cards, schemes, warnings, metrics,
+                   findings, applicants, audit):
         app.include_router(module.router)
     return app

@@ -15,6 +15,7 @@ from domain.application import ServiceCentre
 from domain.base import HashChain
 from domain.calendar import WorkingCalendar
 from domain.clock import TimeBounds
+from domain.scheme import load_default_scheme
 from domain.sla import WarningPolicy
 from projections.backends import ChdbClickHouse, ClickHouse, ServerClickHouse
 from projections.projector import Projector
@@ -81,7 +82,8 @@ def build_centre(settings: Settings, keys: Keys | None = None, vault: Vault | No
     """Without keys the centre reads and replays (relay, projector, rebuild) but records nothing."""
     return ServiceCentre(settings.event_store_env(), chain=HashChain(keys.hash_chain) if keys else None, vault=vault,
                          calendar=build_calendar(settings), policy=build_policy(settings),
-                         bounds=build_bounds(settings))
+                         bounds=build_bounds(settings), rectify_days=settings.rectify_days,
+                         verify_days=settings.verify_days, default_scheme=load_default_scheme(settings.scoring_scheme))
 
 
 def build_vault(settings: Settings, keys: Keys) -> Vault:

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     # a 容缺 case's materials are due by the end of this many working days after acceptance.
     late_entry_hours: float = Field(default=24, gt=0)
     materials_days: int = Field(default=15, ge=1, le=250)
+    # Reviews (好差评): a bad review is verified within this many working days after it is given, and
+    # rectified (限期整改) within this many after the verification; 5 or 15 depending on the locality.
+    verify_days: int = Field(default=2, ge=1, le=250)
+    rectify_days: int = Field(default=5, ge=1, le=250)
+    # Scoring scheme version 1, in force without any recorded version (POST /schemes adds later ones).
+    scoring_scheme: Path = REPOSITORY / "config" / "scoring-scheme.toml"
     # How long a read waits for the read models to include the latest write.
     read_wait_seconds: float = 10.0
 

@@ -17,7 +17,11 @@ from domain.case_commands import CaseCommands, NotConfigured
 from domain.catalogue import CATALOGUE, CatalogueEntry, ServiceItem
 from domain.clock import TimeBounds, beijing, utc_now
 from domain.ports import PersonalDataVault
+from domain.review import RECTIFY_DAYS, VERIFY_DAYS
+from domain.review_commands import ReviewCommands
+from domain.scheme import Scheme, load_default_scheme
 from domain.sla import WarningPolicy
+from domain.supervision_commands import SupervisionCommands
 
 # Which catalogue references each kind of entry names, and the kind each must be.
 REFERENCES = {
@@ -27,22 +31,28 @@ REFERENCES = {
 }
 
 
-class ServiceCentre(CaseCommands, Application):
-    """Cases and the catalogue of one deployment, in one event store."""
+class ServiceCentre(CaseCommands, ReviewCommands, SupervisionCommands, Application):
+    """Cases, reviews, supervision and the catalogue of one deployment, in one event store."""
 
     name = "sunlight"
 
     def __init__(self, env: Mapping[str, str] | None = None, *, chain: HashChain | None = None,
                  vault: PersonalDataVault | None = None, calendar: WorkingCalendar | None = None,
                  policy: WarningPolicy | None = None, bounds: TimeBounds | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
-        """Without a chain (or vault) the centre can read and replay but not record (or submit)."""
+                 clock: Callable[[], datetime] = utc_now, rectify_days: int = RECTIFY_DAYS,
+                 verify_days: int = VERIFY_DAYS, default_scheme: Scheme | None = None) -> None:
+        """Without a chain (or vault) the centre can read and replay but not record (or submit).
+
+        `rectify_days` and `verify_days` are the locality's review deadlines in working days;
+        `default_scheme` is scoring-scheme version 1 (config/scoring-scheme.toml unless given)."""
         super().__init__(env)
         self.chain, self.vault = chain, vault
         self.calendar = calendar or WorkingCalendar()
         self.policy = policy or WarningPolicy()
         self.bounds = bounds or TimeBounds()
         self.clock = clock
+        self.rectify_days, self.verify_days = rectify_days, verify_days
+        self.default_scheme = default_scheme or load_default_scheme()
 
     # -- catalogue ---------------------------------------------------------------------
 

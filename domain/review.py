@@ -70,10 +70,12 @@ class Review(SunlightAggregate):
         staff_department: str | None
         rating: int
         channel: str
-        comment: str | None
+        # The citizen's free text may name people, so the service centre stores it sealed like an
+        # applicant ({ref, sealed}, DESIGN §12): the topic and read models see `comment_ref` only.
+        comment: dict | str | None
 
     def __init__(self, case_id: str, window: str | None, staff: str | None, staff_department: str | None,
-                 rating: int, channel: str, comment: str | None, occurred_at: datetime) -> None:
+                 rating: int, channel: str, comment: dict | str | None, occurred_at: datetime) -> None:
         self.case_id, self.window, self.staff, self.staff_department = case_id, window, staff, staff_department
         self.rating, self.channel, self.comment = rating, channel, comment
         self.given_at = beijing(occurred_at)
@@ -94,7 +96,7 @@ class Review(SunlightAggregate):
         return natural_id("review", str(case_id))
 
     @classmethod
-    def give(cls, *, case: Case, rating: int, channel: str, comment: str | None = None, chain: HashChain,
+    def give(cls, *, case: Case, rating: int, channel: str, comment: dict | str | None = None, chain: HashChain,
              occurred_at: datetime, actor: Actor, recorded_at: datetime) -> Review:
         """Record the citizen's rating of a case that has been served; `case` is folded up to now."""
         if case.state not in REVIEWABLE_CASE_STATES:
@@ -102,8 +104,8 @@ class Review(SunlightAggregate):
                                     f"{' or '.join(REVIEWABLE_CASE_STATES)}")
         check_rating("rating", rating)
         check_choice("channel", channel, CHANNELS)
-        if comment is not None and not isinstance(comment, str):
-            raise InvalidValue("comment", "comment must be text")
+        if comment is not None and not isinstance(comment, str) and not _is_sealed(comment):
+            raise InvalidValue("comment", "comment must be text, or its sealed form {ref, sealed}")
         # A service cannot be rated before it ended, even if the case changed since (a delivery).
         check_business_time(occurred_at, recorded_at=recorded_at, previous=case.concluded_at or case.refused_at)
         department = case.holdings[0].department if case.holdings else None
@@ -247,6 +249,10 @@ def require_review_as_of(review: Review, as_of: datetime) -> None:
     if review.last_occurred_at is not None and review.last_occurred_at > beijing(as_of):
         raise ValueError(f"review {review.id} has an event at {review.last_occurred_at.isoformat()}, after as_of "
                          f"{beijing(as_of).isoformat()}: fold it from its events up to as_of")
+
+
+def _is_sealed(value: object) -> bool:
+    return isinstance(value, dict) and set(value) == {"ref", "sealed"}
 
 
 def _iso(day: date | None) -> str | None:

@@ -11,7 +11,10 @@ import orjson
 from domain.clock import beijing
 
 SCHEMA_VERSION = 1
-STREAMS = ("case", "department", "hall", "window", "staff", "item")
+STREAMS = ("case", "department", "hall", "window", "staff", "item", "review", "inspection", "commendation", "card",
+           "scheme_book")
+# Aggregate classes whose stream name is not their class name in lower case.
+STREAM_NAMES = {"ServiceItem": "item", "SchemeBook": "scheme_book"}
 ENVELOPE_FIELDS_OF_EVENT = {
     "originator_id", "originator_version", "originator_topic", "timestamp", "occurred_at", "actor", "previous_hash",
     "hash",
@@ -22,7 +25,7 @@ ENVELOPE_FIELDS_OF_EVENT = {
 class Envelope:
     type: str                # "CaseAccepted": aggregate class + past-tense event class
     schema_version: int
-    stream: str              # "case", "department", "hall", "window", "staff", "item"
+    stream: str              # one of STREAMS: "case", "window", "review", "scheme_book", …
     aggregate_id: str        # UUID; also the Kafka message key
     version: int             # 1, 2, … within the aggregate's stream
     position: int            # the event's place in the store's notification log
@@ -66,7 +69,8 @@ def envelope_of(event: Any, position: int) -> Envelope:
 
 
 def payload_of(event: Any) -> dict[str, Any]:
-    """The event's own fields; personal data leaves the event store as its opaque reference only."""
+    """The event's own fields; personal data leaves the event store as its opaque reference only: a
+    sealed applicant becomes `applicant_ref`, a review's sealed comment (a citizen's free text) `comment_ref`."""
     payload: dict[str, Any] = {}
     for name, value in vars(event).items():
         if name in ENVELOPE_FIELDS_OF_EVENT:
@@ -83,7 +87,7 @@ def is_sealed_person(value: Any) -> bool:
 
 
 def stream_of(aggregate_class: str) -> str:
-    return {"ServiceItem": "item"}.get(aggregate_class, aggregate_class.lower())
+    return STREAM_NAMES.get(aggregate_class, aggregate_class.lower())
 
 
 def _plain(value: Any) -> Any:
