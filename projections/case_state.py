@@ -12,13 +12,12 @@ is read back from the table first."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from projections.backends import ClickHouse, quote
+from projections.backends import ClickHouse
 from projections.schema import COLUMNS
+from projections.state_rows import StateRows
 
 NEVER_US = 2**63 - 1
 NO_DATE = date(1970, 1, 1)
@@ -33,9 +32,10 @@ def new_state(case_id: str) -> dict[str, Any]:
     return {**EMPTY_STATE, "case_id": case_id}
 
 
-def empty_state() -> dict[str, Any]:
+def empty_row(table: str) -> dict[str, Any]:
+    """A state table's row before anything happened: "never" in every moment, day and ordinal."""
     row: dict[str, Any] = {}
-    for column, column_type in COLUMNS["case_state"].items():
+    for column, column_type in COLUMNS[table].items():
         if column_type.startswith("Array("):
             row[column] = []
         elif column_type == "String":
@@ -51,7 +51,7 @@ def empty_state() -> dict[str, Any]:
     return row
 
 
-EMPTY_STATE = empty_state()
+EMPTY_STATE = empty_row("case_state")
 
 
 def folded(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
@@ -142,58 +142,8 @@ APPLY = {
 }
 
 
-class CaseStates:
-    """Folds case events onto case_state rows, holding the rows of recently changed cases."""
+class CaseStates(StateRows):
+    """case_state's rows, folded from case_events rows."""
 
     def __init__(self, clickhouse: ClickHouse, capacity: int = 500_000) -> None:
-        self.clickhouse, self.capacity = clickhouse, capacity
-        self._held: OrderedDict[str, dict[str, Any]] = OrderedDict()
-
-    def fold(self, events: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """The new rows of the cases these events (case_events rows, in log order) change. Nothing
-        is held until `keep` is called with them, once they are written."""
-        events = list(events)
-        states = self._states_before(events)
-        changed: dict[str, dict[str, Any]] = {}
-        for event in events:
-            case_id = event["case_id"]
-            state = changed.get(case_id) or states.get(case_id) or new_state(case_id)
-            if event["version"] <= state["version"]:
-                continue  # delivered again: already folded in
-            changed[case_id] = folded(state, event)
-        return changed
-
-    def keep(self, rows: dict[str, dict[str, Any]]) -> None:
-        for case_id, row in rows.items():
-            if row["state"] in FINAL_STATES:
-                self._held.pop(case_id, None)
-                continue
-            self._held[case_id] = row
-            self._held.move_to_end(case_id)
-        while len(self._held) > self.capacity:
-            self._held.popitem(last=False)
-
-    def forget(self) -> None:
-        self._held.clear()
-
-    def _states_before(self, events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """The rows of the cases these events continue: held ones whose version follows on, the
-        rest read from the table."""
-        first_versions: dict[str, int] = {}
-        for event in events:
-            first_versions.setdefault(event["case_id"], event["version"])
-        states, missing = {}, []
-        for case_id, version in first_versions.items():
-            held = self._held.get(case_id)
-            if held is not None and held["version"] >= version - 1:
-                states[case_id] = held
-            elif version > 1:
-                missing.append(case_id)
-        for chunk in range(0, len(missing), 1000):
-            states.update(self._read(missing[chunk:chunk + 1000]))
-        return states
-
-    def _read(self, case_ids: list[str]) -> dict[str, dict[str, Any]]:
-        ids = ", ".join(quote(case_id) for case_id in case_ids)
-        rows = self.clickhouse.query(f"SELECT * FROM case_state FINAL WHERE case_id IN ({ids})")
-        return {row["case_id"]: row for row in rows}
+        super().__init__(clickhouse, "case_state", "case_id", new_state, folded, FINAL_STATES, capacity)

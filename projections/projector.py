@@ -16,6 +16,7 @@ from domain.calendar import WorkingCalendar
 from domain.clock import TimeBounds
 from projections.backends import ClickHouse, ReadModelUnavailable, as_columns, quote
 from projections.case_state import CaseStates
+from projections.review_state import ReviewStates, review_event
 from projections.checks import InvalidRow, columns_fit, fits, misfits
 from projections.ordinals import WorkdayOrdinals, calendar_range
 from projections.rows import rows_of
@@ -93,7 +94,7 @@ class Projector:
         self.clickhouse, self.calendar, self.name = clickhouse, calendar, name
         self.bounds = bounds or TimeBounds()
         self.ordinals = WorkdayOrdinals.of_calendar(calendar, *calendar_range(self.bounds))
-        self.case_states = CaseStates(clickhouse)
+        self.case_states, self.review_states = CaseStates(clickhouse), ReviewStates(clickhouse)
 
     def create_tables(self, rebuild_if_changed: bool = False) -> None:
         """Create what is missing. Read models built with other table definitions are dropped, to be
@@ -125,6 +126,7 @@ class Projector:
 
     def drop_tables(self) -> None:
         self.case_states.forget()
+        self.review_states.forget()
         for table in TABLES:
             self.clickhouse.execute(f"DROP TABLE IF EXISTS {table}")
 
@@ -159,6 +161,7 @@ class Projector:
         rejected += misfit
         rejected += self._insert(built, columns)
         self._fold_cases(built, rejected)
+        self._fold_reviews(built, rejected)
         letters = [dead_letter_row(position=item.position, stream=item.stream, aggregate_id=item.aggregate_id,
                                    version=item.version, event_type=item.event_type, error=item.error)
                    for item in unreadable]
@@ -200,6 +203,25 @@ class Projector:
         states = self.case_states.fold(events)
         self.clickhouse.insert("case_state", list(states.values()))
         self.case_states.keep(states)
+
+    def _fold_reviews(self, built: Built, rejected: list[Rejected]) -> None:
+        """Fold the review events just written onto review_state; one whose row cannot be made or
+        would not fit is set aside as a dead letter, and its review keeps the row it had."""
+        refused = {id(item.envelope) for item in rejected}
+        events = []
+        for envelope, _ in built:
+            if envelope.stream != "review" or id(envelope) in refused:
+                continue
+            try:
+                events.append(review_event(envelope, self.ordinals))
+            except Exception as error:  # whatever is wrong with one event is its own
+                rejected.append(Rejected(envelope, describe(error)))
+        if not events:
+            return
+        states = self.review_states.fold(
+            events, refuse=lambda event, error: rejected.append(Rejected(event["envelope"], describe(error))))
+        self.clickhouse.insert("review_state", list(states.values()))
+        self.review_states.keep(states)
 
     def _advance(self, position: int) -> None:
         if position > 0:

@@ -99,6 +99,27 @@ def catalogue_row(envelope: Envelope) -> dict[str, Any]:
     }
 
 
+SUPERVISION_STREAMS = {"inspection": "kind", "commendation": "kind", "card": "colour"}  # and the field of its kind
+
+
+def supervision_record_row(envelope: Envelope) -> dict[str, Any]:
+    """An inspection, commendation or card: each a one-event aggregate, so one row each."""
+    payload, occurred_at = envelope.payload, datetime.fromisoformat(envelope.occurred_at)
+    return {
+        "record_id": envelope.aggregate_id,
+        "record_kind": envelope.stream,
+        "kind": payload[SUPERVISION_STREAMS[envelope.stream]],
+        "window_code": payload["window"],
+        "staff_code": payload.get("staff") or "",
+        "note": payload.get("note", payload.get("reason", "")),
+        "occurred_us": microseconds(occurred_at),
+        "occurred_on": beijing_date(occurred_at),
+        "actor_user": envelope.actor.get("user", ""),
+        "actor_role": envelope.actor.get("role", ""),
+        "position": envelope.position,
+    }
+
+
 def stream_head_row(envelope: Envelope) -> dict[str, Any]:
     """Every event moves its stream's head; the table keeps the highest version (tamper evidence)."""
     return {"stream": envelope.stream, "aggregate_id": envelope.aggregate_id, "version": envelope.version,
@@ -112,4 +133,6 @@ def rows_of(envelope: Envelope, ordinals: WorkdayOrdinals) -> dict[str, dict[str
         rows["case_events"] = case_event_row(envelope, ordinals)
     elif envelope.stream in CATALOGUE_STREAMS:
         rows["catalogue"] = catalogue_row(envelope)
+    elif envelope.stream in SUPERVISION_STREAMS:
+        rows["supervision_records"] = supervision_record_row(envelope)
     return rows

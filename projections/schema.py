@@ -98,6 +98,59 @@ CREATE TABLE IF NOT EXISTS case_state (
 ) ENGINE = ReplacingMergeTree(version) ORDER BY (submitted_on, case_id)
 """
 
+# One row per review (好差评), its state after its latest event, folded by the projector
+# (projections.review_state): the moments of each step, so its state, deadline and findings as of
+# any moment are arithmetic on the row. "Never" as in case_state. Sorted by the review's date, by
+# which reviews are counted.
+REVIEW_STATE = """
+CREATE TABLE IF NOT EXISTS review_state (
+    review_id String,
+    version UInt32,
+    position UInt64,
+    state String,
+    case_id String,
+    window_code String,
+    staff_code String,
+    staff_department String,
+    rating UInt8,
+    channel String,
+    given_us Int64,
+    given_on Date,
+    given_ord UInt32,
+    verified_us Int64,
+    verified_on Date,
+    outcome String,
+    decided_us Int64,
+    upheld UInt8,
+    deadline Date,
+    deadline_us Int64,
+    rectified_us Int64,
+    rectified_on Date,
+    rectified_on_time UInt8,
+    return_us Int64,
+    return_rating UInt8
+) ENGINE = ReplacingMergeTree(version) ORDER BY (given_on, review_id)
+"""
+
+# Inspections (现场巡查), commendations (表扬) and cards (黄牌/红牌): one row per record, each a
+# one-event aggregate. `kind` is the inspection's kind, the commendation's kind or the card's colour;
+# `note` the inspector's note or the card's reason.
+SUPERVISION_RECORDS = """
+CREATE TABLE IF NOT EXISTS supervision_records (
+    record_id String,
+    record_kind String,
+    kind String,
+    window_code String,
+    staff_code String,
+    note String,
+    occurred_us Int64,
+    occurred_on Date,
+    actor_user String,
+    actor_role String,
+    position UInt64
+) ENGINE = ReplacingMergeTree(position) PARTITION BY toYear(occurred_on) ORDER BY (occurred_on, record_id)
+"""
+
 CATALOGUE = """
 CREATE TABLE IF NOT EXISTS catalogue (
     entry_kind String,
@@ -166,6 +219,8 @@ TABLES = {
     "read_model_schema": READ_MODEL_SCHEMA,
     "case_events": CASE_EVENTS,
     "case_state": CASE_STATE,
+    "review_state": REVIEW_STATE,
+    "supervision_records": SUPERVISION_RECORDS,
     "catalogue": CATALOGUE,
     "stream_heads": STREAM_HEADS,
     "dead_letters": DEAD_LETTERS,
@@ -174,7 +229,7 @@ TABLES = {
 }
 
 # The tables built from events (the calendar dimension is built from the calendar).
-EVENT_TABLES = ("case_events", "catalogue", "stream_heads")
+EVENT_TABLES = ("case_events", "supervision_records", "catalogue", "stream_heads")
 
 
 def columns_of(ddl: str) -> dict[str, str]:

@@ -1,0 +1,59 @@
+"""Inspections, commendations and cards from supervision_records: listings, and a period's records
+for the scores. A record's department is its window's (from the catalogue), for row scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from projections.backends import ClickHouse, quote
+
+RECORD_KINDS = ("inspection", "commendation", "card")
+
+
+def _day(value: date) -> str:
+    return f"toDate({quote(value.isoformat())})"
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    record_kind: str
+    first: date | None = None
+    last: date | None = None
+    window: str | None = None
+    staff: str | None = None
+    department: str | None = None
+
+    def where(self) -> str:
+        conditions = [f"record_kind = {quote(self.record_kind)}"]
+        if self.first:
+            conditions.append(f"occurred_on >= {_day(self.first)}")
+        if self.last:
+            conditions.append(f"occurred_on <= {_day(self.last)}")
+        for column, value in (("window_code", self.window), ("staff_code", self.staff)):
+            if value is not None:
+                conditions.append(f"{column} = {quote(value)}")
+        if self.department is not None:
+            conditions.append(f"window_code IN (SELECT code FROM catalogue FINAL WHERE entry_kind = 'window' "
+                              f"AND department_code = {quote(self.department)})")
+        return " AND ".join(conditions)
+
+
+def records(clickhouse: ClickHouse, chosen: RecordFilter, *, limit: int, offset: int) -> tuple[list[dict], int]:
+    """A page of the records chosen, latest first, and how many there are."""
+    where = chosen.where()
+    count = clickhouse.query(f"SELECT toInt64(count()) AS n FROM supervision_records FINAL WHERE {where}")[0]["n"]
+    rows = clickhouse.query(f"SELECT * FROM supervision_records FINAL WHERE {where} "
+                            f"ORDER BY occurred_us DESC, record_id LIMIT {int(offset)}, {int(limit)}")
+    return rows, count
+
+
+def month_records(clickhouse: ClickHouse, *, first: date, last: date) -> list[dict[str, Any]]:
+    """Every inspection, commendation and card dated in the period (inclusive), by date."""
+    return clickhouse.query(f"""
+SELECT record_id, record_kind, kind, window_code, staff_code, occurred_on
+FROM supervision_records FINAL
+WHERE occurred_on BETWEEN {_day(first)} AND {_day(last)}
+ORDER BY occurred_on, record_id
+""")
