@@ -5,6 +5,7 @@ every way through the bad-review workflow, as of many moments, on chDB and the C
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,6 +15,8 @@ from domain.findings import review_findings as reference_findings
 from domain.review_metrics import REVIEW_GROUPINGS, review_counts, review_counts_by
 from projections.reviews import ReviewFilter, review_findings, reviews, valid_bad_reviews
 from projections.reviews import review_counts_by as sql_counts_by
+from projections.projector import Projector
+from streams.follower import read_envelopes
 from tests.utils.cases import random_case, random_moment, register_catalogue
 from tests.utils.centre import make_centre
 from tests.utils.projection import projected
@@ -145,3 +148,20 @@ def test_the_listing_shows_each_review_in_its_current_state(store, centre):
     bad, bad_count = reviews(store, ReviewFilter(bad=True, state="rectifying"), limit=5, offset=1)
     assert bad_count == sum(review.is_bad and review.state == "rectifying" for review in current.values())
     assert len(bad) == min(5, max(bad_count - 1, 0))
+
+
+def test_a_review_event_that_cannot_be_folded_is_set_aside_and_the_rest_go_on(read_models, centre):
+    envelopes = read_envelopes(centre, 0, 100_000)
+    given = [envelope for envelope in envelopes if envelope.type == "ReviewGiven"]
+    verified = [envelope for envelope in envelopes if envelope.type == "ReviewVerified"]
+    broken = {given[0].position: replace(given[0], payload={**given[0].payload, "rating": 300}),
+              verified[0].position: replace(verified[0], payload={**verified[0].payload, "outcome": "shrug"})}
+    projector = Projector(read_models, centre.calendar)
+    projector.create_tables()
+    rejected = projector.project([broken.get(envelope.position, envelope) for envelope in envelopes])
+    assert sorted((envelope.position, error) for envelope, error in rejected) == sorted([
+        (given[0].position, "InvalidRow: review_state.rating is not a valid UInt8"),
+        (verified[0].position, "KeyError")])
+    rows, count = reviews(read_models, ReviewFilter(), limit=1000, offset=0)
+    assert count == len(given) - 1
+    assert {row["review_id"]: row["state"] for row in rows}[verified[0].aggregate_id] == "awaiting_verification"
