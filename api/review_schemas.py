@@ -144,6 +144,61 @@ class CardPublic(AtWindowPublic):
     reason: str
 
 
+class ListedRecord(AtWindowPublic):
+    """An inspection, commendation or card in a listing: `kind` is the inspection's kind, the
+    commendation's kind or the card's colour, `note` the note or the card's reason."""
+
+    kind: str
+    note: str
+
+
+class RecordsPublic(BaseModel):
+    items: list[ListedRecord]
+    count: int  # every record the question matches; items holds the page [offset, offset + limit)
+    limit: int
+    offset: int
+
+
+class CardsPublic(BaseModel):
+    items: list[CardPublic]
+    count: int
+    limit: int
+    offset: int
+
+
+class ReviewListed(BaseModel):
+    """A review in a listing, as it stands now (its comment and history: GET /reviews/{id})."""
+
+    id: str
+    case: str
+    window: str | None
+    staff: str | None
+    staff_department: str | None
+    rating: int
+    bad: bool
+    counts: bool
+    channel: str
+    state: str
+    given_at: datetime
+    deadline: date | None
+    verification_deadline: date | None
+    rectification_deadline: date | None
+    outcome: str | None
+    verified_at: datetime | None
+    appeal_upheld: bool | None
+    rectified_at: datetime | None
+    rectified_on_time: bool | None
+    return_rating: int | None
+    return_visited_at: datetime | None
+
+
+class ReviewsPublic(BaseModel):
+    items: list[ReviewListed]
+    count: int
+    limit: int
+    offset: int
+
+
 # -- scoring schemes: the wire shape of domain/scheme.py -----------------------------------------
 
 

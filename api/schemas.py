@@ -279,6 +279,45 @@ class MetricsPublic(BaseModel):
     total: FiguresPublic
 
 
+class ReviewFiguresPublic(BaseModel):
+    """The period's review figures (好差评) of a group or of everything; rates are fractions, null with
+    nothing to divide. Overturned reviews are in `bad` and `bad_overturned` only."""
+
+    reviews: int
+    r1: int
+    r2: int
+    r3: int
+    r4: int
+    r5: int
+    satisfaction_rate: float | None
+    bad: int
+    bad_overturned: int
+    bad_valid: int
+    rectified: int
+    rectified_on_time: int
+    return_visits: int
+    return_visit_rate: float | None
+
+
+class GroupReviewFiguresPublic(ReviewFiguresPublic):
+    key: str
+    name: str
+
+
+class ReviewMetricsPublic(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    first: date = Field(alias="from", serialization_alias="from")
+    last: date = Field(alias="to", serialization_alias="to")
+    by: str | None
+    as_of: datetime
+    items: list[GroupReviewFiguresPublic]
+    count: int
+    limit: int
+    offset: int
+    total: ReviewFiguresPublic
+
+
 class FindingPublic(BaseModel):
     kind: str
     case_id: str
@@ -287,6 +326,7 @@ class FindingPublic(BaseModel):
     department: str | None
     staff: str | None
     detail: str
+    review_id: str | None = None  # the review behind a review finding (review_unverified, rectification_overdue)
 
 
 class FindingsPublic(BaseModel):

@@ -65,11 +65,14 @@ def reviews(clickhouse: ClickHouse, chosen: ReviewFilter, *, limit: int, offset:
     return rows, count
 
 
-def review_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime,
-                     by: str | None) -> dict[str, ReviewCounts]:
+def review_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime, by: str | None,
+                     window: str | None = None, department: str | None = None) -> dict[str, ReviewCounts]:
     """The period's counts per group (one group, "", without `by`), for the groups that counted
-    anything; a review no group can place (a refused case's: no window, no staff) is in the total only."""
+    anything; a review no group can place (a refused case's: no window, no staff) is in the total only.
+    `window` and `department` (the staff's) narrow it to a caller's scope."""
     moment = microseconds(as_of)
+    scope = "".join(f" AND {column} = {quote(value)}" for column, value in
+                    (("window_code", window), ("staff_department", department)) if value is not None)
     key = GROUP_COLUMNS[by] if by else "''"
     kept = "NOT overturned"
     rows = clickhouse.query(f"""
@@ -85,7 +88,7 @@ SELECT key,
 FROM (
     SELECT {key} AS key, rating, rectified_us, rectified_on_time, return_us, {overturned_at(moment)} AS overturned
     FROM review_state FINAL
-    WHERE given_on BETWEEN {_day(first)} AND {_day(last)} AND given_us <= {moment}
+    WHERE given_on BETWEEN {_day(first)} AND {_day(last)} AND given_us <= {moment}{scope}
 ) AS given
 GROUP BY key
 """)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from domain.clock import aware, local_date
+from domain.clock import SHANGHAI, aware, local_date
 from projections.ordinals import WorkdayOrdinals
 from streams.envelope import Envelope
 
@@ -32,6 +32,11 @@ BEIJING_OFFSET = timedelta(hours=8)
 def microseconds(moment: datetime) -> int:
     """Exact microseconds since the epoch; a naive moment is Beijing time, as everywhere."""
     return (aware(moment) - EPOCH) // ONE_MICROSECOND
+
+
+def moment_of(us: int) -> datetime:
+    """The Beijing moment `microseconds` gave these microseconds for (exact: no float on the way)."""
+    return (EPOCH + timedelta(microseconds=us)).astimezone(SHANGHAI)
 
 
 def beijing_date(moment: datetime) -> date:

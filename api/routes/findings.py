@@ -9,15 +9,20 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from api.bootstrap import Deployment
 from api.deps import Auditing, DeploymentDep
 from api.routes.metrics import checked_period
 from api.schemas import FindingPublic, FindingsPublic
+from domain.findings import Finding
 from domain.metrics import period_as_of
 from projections.findings import findings
+from projections.reviews import review_findings
 
 router = APIRouter(tags=["findings"])
 
-Kind = Literal["overdue", "late_entry", "late_supplement_request", "materials_overdue"]
+Kind = Literal["overdue", "late_entry", "late_supplement_request", "materials_overdue", "review_unverified",
+               "rectification_overdue"]
+REVIEW_KINDS = ("review_unverified", "rectification_overdue")
 
 
 @router.get("/findings", response_model=FindingsPublic)
@@ -35,12 +40,21 @@ def read_findings(deployment: DeploymentDep, caller: Auditing,
         return FindingsPublic(items=[], count=0, limit=limit, offset=offset)
     window, department = scope
     deployment.wait_for_read_models()
-    settings = deployment.settings
-    found = [finding for finding in findings(deployment.clickhouse, first=first, last=last,
-                                             as_of=period_as_of(last, deployment.centre.clock()),
-                                             late_entry_hours=settings.late_entry_hours,
-                                             materials_days=settings.materials_days)
+    found = [finding for finding in all_findings(deployment, first, last, kind)
              if (kind is None or finding.kind == kind) and (window is None or finding.window == window)
              and (department is None or finding.department == department)]
     return FindingsPublic(items=[FindingPublic(**asdict(finding)) for finding in found[offset:offset + limit]],
                           count=len(found), limit=limit, offset=offset)
+
+
+def all_findings(deployment: Deployment, first: date, last: date, kind: str | None) -> list[Finding]:
+    """The findings of the cases and of the reviews, by date, kind and case (only the side `kind` asks about)."""
+    settings, as_of = deployment.settings, period_as_of(last, deployment.centre.clock())
+    found = []
+    if kind is None or kind not in REVIEW_KINDS:
+        found += findings(deployment.clickhouse, first=first, last=last, as_of=as_of,
+                          late_entry_hours=settings.late_entry_hours, materials_days=settings.materials_days)
+    if kind is None or kind in REVIEW_KINDS:
+        found += review_findings(deployment.clickhouse, first=first, last=last, as_of=as_of,
+                                 verify_days=deployment.centre.verify_days)
+    return sorted(found, key=lambda finding: (finding.date, finding.kind, finding.case_id))

@@ -11,11 +11,16 @@ from fastapi import APIRouter, Query
 
 from api.bootstrap import Deployment
 from api.deps import DeploymentDep, Reader
-from api.schemas import FiguresPublic, GroupFiguresPublic, MetricsPublic
+from api.schemas import (
+    FiguresPublic, GroupFiguresPublic, GroupReviewFiguresPublic, MetricsPublic, ReviewFiguresPublic,
+    ReviewMetricsPublic,
+)
 from domain.clock import OutOfRange
 from domain.metrics import CaseCounts, case_figures, period_as_of
 from projections import queries
+from domain.review_metrics import ReviewCounts, review_figures
 from projections.metrics import case_counts_by
+from projections.reviews import review_counts_by
 
 router = APIRouter(tags=["metrics"])
 
@@ -59,3 +64,32 @@ def read_case_metrics(deployment: DeploymentDep, caller: Reader,
     return MetricsPublic(first=first, last=last, by=by, as_of=as_of, items=items[offset:offset + limit],
                          count=len(items), limit=limit, offset=offset,
                          total=FiguresPublic(**asdict(case_figures(total))))
+
+
+@router.get("/metrics/reviews", response_model=ReviewMetricsPublic, response_model_by_alias=True)
+def read_review_metrics(deployment: DeploymentDep, caller: Reader,
+                        first: Annotated[date, Query(alias="from", description="First day, inclusive (Beijing)")],
+                        last: Annotated[date, Query(alias="to", description="Last day, inclusive (Beijing)")],
+                        by: Literal["window", "staff", "department"] | None = None,
+                        limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+                        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> ReviewMetricsPublic:
+    """The period's review figures (by the review's date) per group (`by`: the case's accepting window
+    or staff, or that staff member's department), and in total; overturned reviews leave every figure
+    but `bad` and `bad_overturned`."""
+    checked_period(deployment, first, last)
+    as_of = period_as_of(last, deployment.centre.clock())
+    scope = caller.listing_filter(None, None)
+    groups: dict[str, ReviewCounts] = {}
+    total = ReviewCounts()
+    if scope is not None:
+        window, department = scope
+        deployment.wait_for_read_models()
+        options = {"first": first, "last": last, "as_of": as_of, "window": window, "department": department}
+        total = review_counts_by(deployment.clickhouse, by=None, **options).get("", ReviewCounts())
+        groups = review_counts_by(deployment.clickhouse, by=by, **options) if by else {}
+    names = {row["code"]: row["name"] for row in queries.catalogue(deployment.clickhouse, NAMED_BY[by])} if by else {}
+    items = [GroupReviewFiguresPublic(key=key, name=names.get(key, key), **asdict(review_figures(counts)))
+             for key, counts in sorted(groups.items())]
+    return ReviewMetricsPublic(first=first, last=last, by=by, as_of=as_of, items=items[offset:offset + limit],
+                               count=len(items), limit=limit, offset=offset,
+                               total=ReviewFiguresPublic(**asdict(review_figures(total))))

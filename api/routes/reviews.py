@@ -3,24 +3,28 @@ rectify (整改), appeal decision (申诉复核), return visit (回访) — in o
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 
 from api.bootstrap import Deployment
 from api.deps import AsOf, DeploymentDep, Reader, caller_with
 from api.review_schemas import (
-    AppealDecision, ReturnVisit, ReviewCreate, ReviewEventPublic, ReviewPublic, ReviewRectify, ReviewVerify,
+    AppealDecision, ReturnVisit, ReviewCreate, ReviewEventPublic, ReviewListed, ReviewPublic, ReviewRectify, ReviewsPublic,
+    ReviewVerify,
 )
 from api.routes.cases import command, scoped_case, versioned
 from api.scope import SEES_EVERY_CASE, Caller, OutOfScope
 from api.vault import ERASED
 from domain.base import UnknownReference
 from domain.case_commands import CaseNotFound
-from domain.review import Review
+from domain.review import BAD_RATING_MAX, STATES, Review, verification_deadline
 from domain.review_commands import ReviewNotFound
+from projections.case_state import NEVER_US, NO_DATE
+from projections.reviews import ReviewFilter, reviews
+from projections.rows import moment_of
 from streams.envelope import envelope_of
 
 router = APIRouter(prefix="/reviews", tags=["reviews"])
@@ -155,6 +159,52 @@ def return_visit(review_id: str, body: ReturnVisit, deployment: DeploymentDep, c
     """回访: the citizen's new rating, once, after the bad review was verified; the original rating stays scored."""
     return act(deployment, caller, review_id, deployment.centre.return_visit, body, rating=body.rating,
                note=body.note)
+
+
+@router.get("", response_model=ReviewsPublic)
+def list_reviews(deployment: DeploymentDep, caller: Reader,
+                 first: Annotated[date | None, Query(alias="from", description="First day, inclusive (Beijing)")] = None,
+                 last: Annotated[date | None, Query(alias="to", description="Last day, inclusive (Beijing)")] = None,
+                 window: str | None = None, staff: str | None = None, department: str | None = None,
+                 state: Literal[STATES] | None = None,  # type: ignore[valid-type]
+                 bad: bool | None = None,
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                 offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> ReviewsPublic:
+    """The reviews given in the period (by the review's date), latest first, as they stand now;
+    `bad=true` for the bad reviews (差评) only, `state` for one step of their workflow. A clerk sees
+    their window's reviews, a department user its staff's."""
+    scoped = caller.listing_filter(window, department)
+    if scoped is None:
+        return ReviewsPublic(items=[], count=0, limit=limit, offset=offset)
+    window, department = scoped
+    deployment.wait_for_read_models()
+    rows, count = reviews(deployment.clickhouse, ReviewFilter(first, last, window, staff, department, state, bad),
+                          limit=limit, offset=offset)
+    return ReviewsPublic(items=[listed(deployment, row) for row in rows], count=count, limit=limit, offset=offset)
+
+
+def listed(deployment: Deployment, row: dict) -> ReviewListed:
+    """A review_state row as the listing shows it."""
+    bad = row["rating"] <= BAD_RATING_MAX
+    verify_by = verification_deadline(deployment.centre.calendar, row["given_on"],
+                                      deployment.centre.verify_days) if bad else None
+    rectify_by = row["deadline"] if row["deadline"] != NO_DATE else None
+    return ReviewListed(
+        id=row["review_id"], case=row["case_id"], window=row["window_code"] or None, staff=row["staff_code"] or None,
+        staff_department=row["staff_department"] or None, rating=row["rating"], bad=bad,
+        counts=row["state"] != "overturned", channel=row["channel"], state=row["state"],
+        given_at=moment_of(row["given_us"]),
+        deadline=verify_by if row["state"] == "awaiting_verification" else rectify_by,
+        verification_deadline=verify_by, rectification_deadline=rectify_by, outcome=row["outcome"] or None,
+        verified_at=happened(row["verified_us"]), appeal_upheld=bool(row["upheld"]) if happened(row["decided_us"])
+        else None, rectified_at=happened(row["rectified_us"]),
+        rectified_on_time=bool(row["rectified_on_time"]) if happened(row["rectified_us"]) else None,
+        return_rating=row["return_rating"] if happened(row["return_us"]) else None,
+        return_visited_at=happened(row["return_us"]))
+
+
+def happened(us: int) -> datetime | None:
+    return None if us == NEVER_US else moment_of(us)
 
 
 @router.get("/{review_id}", response_model=ReviewPublic)
