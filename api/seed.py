@@ -11,9 +11,11 @@ import random
 import sys
 from datetime import date, datetime, time, timedelta
 
+from api.seed_supervision import seed_supervision
 from domain.application import ServiceCentre
 from domain.base import Actor
 from domain.calendar import WorkingCalendar
+from domain.case import Case
 from domain.clock import SHANGHAI, beijing
 
 ADMIN = Actor("admin", "admin")
@@ -84,10 +86,13 @@ def seed_demo_centre(centre: ServiceCentre, *, today: datetime | None = None, ca
     plans = [plan_case(rng, centre.calendar, staff, days, today) for _ in range(cases)]
     plans.sort(key=lambda plan: plan[1][0][1])  # in order of submission, as the hall saw them
     lags = random.Random(seed + 1)
+    seeded = []
     for done, (actor, steps) in enumerate(plans, 1):
-        run_case(centre, actor, steps, today, entry_lag(lags))
+        seeded.append(run_case(centre, actor, steps, today, entry_lag(lags)))
         if progress and (done % 10 == 0 or done == len(plans)):
             show_progress(done, len(plans))
+    served = [centre.case(case.id) for case in seeded if case is not None]
+    seed_supervision(centre, served, staff, today=today, seed=seed + 2)
     return len(plans)
 
 
@@ -203,14 +208,15 @@ def entry_lag(rng: random.Random) -> timedelta:
 
 
 def run_case(centre: ServiceCentre, actor: Actor, steps: list[tuple[str, datetime, dict]], today: datetime,
-             lag: timedelta = timedelta(0)) -> None:
+             lag: timedelta = timedelta(0)) -> Case | None:
     """Issues the planned commands whose business time has come by `today`, each recorded `lag` after
-    its business time (never later than now), as the hall entered them."""
+    its business time (never later than now), as the hall entered them; returns the case (None if
+    not even submitted by `today`)."""
     case, real_clock = None, centre.clock
     try:
         for command, at, fields in steps:
             if at > today:
-                return
+                return case
             recorded = min(at + lag, real_clock())
             centre.clock = lambda recorded=recorded: recorded
             if case is None:
@@ -221,6 +227,7 @@ def run_case(centre: ServiceCentre, actor: Actor, steps: list[tuple[str, datetim
                 getattr(centre, f"{command}_case")(case.id, actor=actor, at=at, **fields)
     finally:
         centre.clock = real_clock
+    return case
 
 
 def add_workdays(calendar: WorkingCalendar, day: date, count: int) -> date:

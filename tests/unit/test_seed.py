@@ -7,6 +7,7 @@ from api.seed import seed_demo_centre
 from domain.application import ServiceCentre
 from domain.base import GENESIS_HASH
 from domain.case import Case
+from domain.review import Review
 from domain.clock import beijing, local_date, utc_now
 from tests.utils.centre import TEST_CHAIN, make_centre
 
@@ -119,3 +120,22 @@ def test_progress_is_shown_on_stderr(tmp_path, capsys):
     centre = make_centre({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "d.db")})
     seed_demo_centre(centre, today=TODAY, cases=20, progress=True)
     assert capsys.readouterr().err.rstrip().endswith("] 20/20 cases")
+
+
+def stored_events(centre: ServiceCentre) -> list:
+    return [centre.mapper.to_domain_event(n) for n in centre.recorder.select_notifications(start=1, limit=100_000)]
+
+
+def test_served_cases_are_reviewed_and_windows_supervised(demo):
+    centre, _ = demo
+    events = stored_events(centre)
+    reviews = [event for event in events if isinstance(event, Review.Given)]
+    served = [case_id for case_id in case_ids(centre) if centre.case(case_id).state in ("concluded", "delivered",
+                                                                                          "refused")]
+    assert 0.5 * len(served) <= len(reviews) <= 0.8 * len(served)
+    assert sum(event.rating >= 3 for event in reviews) >= 0.9 * len(reviews)  # satisfaction as the seeds report it
+    assert all(event.occurred_at <= beijing(TODAY) for event in events)
+    kinds = Counter(type(event).__qualname__ for event in events)
+    assert kinds["Inspection.Recorded"] >= 5 and kinds["Commendation.Recorded"] >= 2
+    worked = {type(event).__qualname__ for event in events if type(event).__qualname__.startswith("Review.")}
+    assert {"Review.Given", "Review.Verified"} <= worked
