@@ -207,3 +207,8 @@ def _converter(clickhouse_type: str):
 def quote(value: str) -> str:
     """A ClickHouse string literal."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def day_literal(day: date) -> str:
+    """A ClickHouse Date literal."""
+    return f"toDate({quote(day.isoformat())})"

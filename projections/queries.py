@@ -15,6 +15,15 @@ def catalogue(clickhouse: ClickHouse, kind: str) -> list[dict[str, Any]]:
     return [_catalogue_row(kind, row) for row in rows]
 
 
+def page(clickhouse: ClickHouse, table: str, where: str, order_by: str, *, limit: int,
+         offset: int) -> tuple[list[dict[str, Any]], int]:
+    """A page of a state or event table's latest rows matching `where`, and how many match in all."""
+    count = clickhouse.query(f"SELECT toInt64(count()) AS n FROM {table} FINAL WHERE {where}")[0]["n"]
+    rows = clickhouse.query(f"SELECT * FROM {table} FINAL WHERE {where} ORDER BY {order_by} "
+                            f"LIMIT {int(offset)}, {int(limit)}")
+    return rows, count
+
+
 def stream_head(clickhouse: ClickHouse, aggregate_id: str) -> dict[str, Any] | None:
     """The head of one stream as the read models hold it apart from the store, or None if unknown."""
     rows = clickhouse.query(f"SELECT stream, aggregate_id, version, hash FROM stream_heads FINAL "

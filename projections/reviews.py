@@ -12,7 +12,8 @@ from typing import Any
 from domain.clock import local_date
 from domain.findings import Finding, rectification_overdue_detail, review_unverified_detail
 from domain.review_metrics import ReviewCounts
-from projections.backends import ClickHouse, quote
+from projections.backends import ClickHouse, day_literal, quote
+from projections.queries import page
 from projections.case_state import NO_DATE
 from projections.rows import microseconds
 
@@ -23,9 +24,6 @@ BAD = "rating <= 2"
 def overturned_at(moment: int) -> str:
     return f"(decided_us <= {moment} AND upheld = 1)"
 
-
-def _day(value: date) -> str:
-    return f"toDate({quote(value.isoformat())})"
 
 
 @dataclass(frozen=True)
@@ -44,9 +42,9 @@ class ReviewFilter:
     def where(self) -> str:
         conditions = ["1"]
         if self.first:
-            conditions.append(f"given_on >= {_day(self.first)}")
+            conditions.append(f"given_on >= {day_literal(self.first)}")
         if self.last:
-            conditions.append(f"given_on <= {_day(self.last)}")
+            conditions.append(f"given_on <= {day_literal(self.last)}")
         for column, value in (("window_code", self.window), ("staff_code", self.staff),
                               ("staff_department", self.department), ("state", self.state)):
             if value is not None:
@@ -58,11 +56,7 @@ class ReviewFilter:
 
 def reviews(clickhouse: ClickHouse, chosen: ReviewFilter, *, limit: int, offset: int) -> tuple[list[dict], int]:
     """A page of the reviews chosen, latest first, and how many there are."""
-    where = chosen.where()
-    count = clickhouse.query(f"SELECT toInt64(count()) AS n FROM review_state FINAL WHERE {where}")[0]["n"]
-    rows = clickhouse.query(f"SELECT * FROM review_state FINAL WHERE {where} "
-                            f"ORDER BY given_us DESC, review_id LIMIT {int(offset)}, {int(limit)}")
-    return rows, count
+    return page(clickhouse, "review_state", chosen.where(), "given_us DESC, review_id", limit=limit, offset=offset)
 
 
 def review_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime, by: str | None,
@@ -88,7 +82,7 @@ SELECT key,
 FROM (
     SELECT {key} AS key, rating, rectified_us, rectified_on_time, return_us, {overturned_at(moment)} AS overturned
     FROM review_state FINAL
-    WHERE given_on BETWEEN {_day(first)} AND {_day(last)} AND given_us <= {moment}{scope}
+    WHERE given_on BETWEEN {day_literal(first)} AND {day_literal(last)} AND given_us <= {moment}{scope}
 ) AS given
 GROUP BY key
 """)
@@ -102,7 +96,7 @@ def valid_bad_reviews(clickhouse: ClickHouse, *, first: date, last: date, as_of:
     return clickhouse.query(f"""
 SELECT review_id, case_id, window_code, staff_code, staff_department
 FROM review_state FINAL
-WHERE given_on BETWEEN {_day(first)} AND {_day(last)} AND given_us <= {moment} AND {BAD}
+WHERE given_on BETWEEN {day_literal(first)} AND {day_literal(last)} AND given_us <= {moment} AND {BAD}
     AND NOT {overturned_at(moment)}
 ORDER BY review_id
 """)
@@ -131,12 +125,12 @@ SELECT * FROM (
         SELECT review_id, case_id, window_code, staff_code, staff_department, verified_us, verified_on,
             toInt64(given_ord) + {verify_days} AS last_ord, toInt64(given_ord) + {verify_days + 1} AS arises_ord
         FROM review_state FINAL
-        WHERE given_on BETWEEN {_day(since)} AND {_day(last)} AND given_us <= {moment} AND {BAD}
+        WHERE given_on BETWEEN {day_literal(since)} AND {day_literal(last)} AND given_us <= {moment} AND {BAD}
     ) AS bad_reviews
     {_workday('last_ord', 'last_day')}
 ) AS with_last
 {_workday('arises_ord', 'arises_on')}
-WHERE arises_on BETWEEN {_day(first)} AND {_day(last)} AND arises_on <= {_day(local_date(as_of))}
+WHERE arises_on BETWEEN {day_literal(first)} AND {day_literal(last)} AND arises_on <= {day_literal(local_date(as_of))}
     AND NOT (verified_us <= {moment} AND verified_on <= last_day)
 """)
     return [_finding(row, "review_unverified", row["arises_on"], review_unverified_detail(verify_days, row["last_day"]))
@@ -148,9 +142,9 @@ def _rectification_overdue(clickhouse: ClickHouse, first: date, last: date, as_o
     rows = clickhouse.query(f"""
 SELECT review_id, case_id, window_code, staff_code, staff_department, deadline
 FROM review_state FINAL
-WHERE deadline != {_day(NO_DATE)} AND deadline_us <= {moment}
-    AND deadline BETWEEN {_day(first - timedelta(days=1))} AND {_day(last - timedelta(days=1))}
-    AND deadline < {_day(local_date(as_of))}
+WHERE deadline != {day_literal(NO_DATE)} AND deadline_us <= {moment}
+    AND deadline BETWEEN {day_literal(first - timedelta(days=1))} AND {day_literal(last - timedelta(days=1))}
+    AND deadline < {day_literal(local_date(as_of))}
     AND NOT (rectified_us <= {moment} AND rectified_on <= deadline)
 """)
     return [_finding(row, "rectification_overdue", row["deadline"] + timedelta(days=1),

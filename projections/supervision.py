@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from projections.backends import ClickHouse, quote
+from projections.backends import ClickHouse, day_literal, quote
+from projections.queries import page
 
 RECORD_KINDS = ("inspection", "commendation", "card")
 
-
-def _day(value: date) -> str:
-    return f"toDate({quote(value.isoformat())})"
 
 
 @dataclass(frozen=True)
@@ -28,9 +26,9 @@ class RecordFilter:
     def where(self) -> str:
         conditions = [f"record_kind = {quote(self.record_kind)}"]
         if self.first:
-            conditions.append(f"occurred_on >= {_day(self.first)}")
+            conditions.append(f"occurred_on >= {day_literal(self.first)}")
         if self.last:
-            conditions.append(f"occurred_on <= {_day(self.last)}")
+            conditions.append(f"occurred_on <= {day_literal(self.last)}")
         for column, value in (("window_code", self.window), ("staff_code", self.staff)):
             if value is not None:
                 conditions.append(f"{column} = {quote(value)}")
@@ -42,11 +40,7 @@ class RecordFilter:
 
 def records(clickhouse: ClickHouse, chosen: RecordFilter, *, limit: int, offset: int) -> tuple[list[dict], int]:
     """A page of the records chosen, latest first, and how many there are."""
-    where = chosen.where()
-    count = clickhouse.query(f"SELECT toInt64(count()) AS n FROM supervision_records FINAL WHERE {where}")[0]["n"]
-    rows = clickhouse.query(f"SELECT * FROM supervision_records FINAL WHERE {where} "
-                            f"ORDER BY occurred_us DESC, record_id LIMIT {int(offset)}, {int(limit)}")
-    return rows, count
+    return page(clickhouse, "supervision_records", chosen.where(), "occurred_us DESC, record_id", limit=limit, offset=offset)
 
 
 def month_records(clickhouse: ClickHouse, *, first: date, last: date) -> list[dict[str, Any]]:
@@ -54,6 +48,6 @@ def month_records(clickhouse: ClickHouse, *, first: date, last: date) -> list[di
     return clickhouse.query(f"""
 SELECT record_id, record_kind, kind, window_code, staff_code, occurred_on
 FROM supervision_records FINAL
-WHERE occurred_on BETWEEN {_day(first)} AND {_day(last)}
+WHERE occurred_on BETWEEN {day_literal(first)} AND {day_literal(last)}
 ORDER BY occurred_on, record_id
 """)
