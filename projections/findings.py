@@ -44,6 +44,7 @@ class Period:
         self.submitted_since = NO_DATE
         self.as_of_us = microseconds(as_of)
         self.as_of_day = f"toDate({quote(self.as_of_date.isoformat())})"
+        self.last_day = f"toDate({quote(last.isoformat())})"
         self.within = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
 
 
@@ -53,6 +54,14 @@ def _first_submission(clickhouse: ClickHouse, period: Period) -> date:
     liveness = f"({closed_on_or_after(period.first, period.as_of_us)} OR {_materials_pending(period)})"
     rows = clickhouse.query(first_submission_sql(period.as_of_us, liveness))
     return rows[0]["day"] if rows and rows[0]["day"] else NO_DATE
+
+
+def _keyed(condition: str) -> str:
+    """A condition on case_state's rows, found first without FINAL by the table's key, so that FINAL
+    merges only the granules holding the rows that may match (any version of a row that matches
+    now is among them), then asked again of the latest rows. Worth it for a rare condition."""
+    return (f"(submitted_on, case_id) IN (SELECT submitted_on, case_id FROM case_state WHERE {condition}) "
+            f"AND {condition}")
 
 
 def _materials_pending(period: Period) -> str:
@@ -107,7 +116,8 @@ def _overdue(clickhouse: ClickHouse, period: Period) -> list[Finding]:
         {_holders(period, 'holder_departments')} AS c_h_departments,
         toInt64(concluded_ord) AS c_concluded_ord,
         toInt64(withdrawn_ord) AS c_withdrawn_ord,
-        toInt64(ifNull((SELECT any(ordinal) FROM calendar_days WHERE day = {period.as_of_day}), 0)) AS c_as_of_ord"""
+        {_ordinal_of(period.as_of_day)} AS c_as_of_ord"""
+    where = f"{closed_on_or_after(period.first, period.as_of_us)} AND {_may_fall_due_by(period)}"
     rows = clickhouse.query(f"""
 SELECT c_id, c_window, c_limit, day,
     arrayCount((s, d) -> s < d, c_h_starts, replicate(day, c_h_starts)) AS holder,
@@ -128,7 +138,7 @@ FROM (
                         c_state = 'withdrawn', c_withdrawn_ord, c_as_of_ord) AS c_cut_ord,
                 arrayFilter((o, c) -> c = 0, c_s_ordbs, c_s_counts) AS c_paused_lowers,
                 arrayFilter((o, c) -> c = 0, c_r_ordbs, c_s_counts) AS c_paused_uppers
-            FROM ({_case_summary(period, extra)}) AS summaries
+            FROM ({_case_summary(period, extra, where=where)}) AS summaries
         ) AS cut
     ) AS clipped
     WHERE c_cut_ord - c_acc_ord - arraySum(lens) > c_limit
@@ -139,6 +149,21 @@ WHERE day {period.within}
 """)
     return [Finding("overdue", row["c_id"], row["day"], _or_none(row["c_window"]), _or_none(row["department"]),
                     _or_none(row["staff"]), overdue_detail(row["c_limit"], row["day"])) for row in rows]
+
+
+def _ordinal_of(day: str) -> str:
+    return f"toInt64(ifNull((SELECT any(ordinal) FROM calendar_days WHERE day = {day}), 0))"
+
+
+def _may_fall_due_by(period: Period) -> str:
+    """Condition on case_state, on its own columns: the case can have its first overdue working day
+    in the period. Elapsed days never exceed the working days from acceptance to the clock's cutoff
+    (the conclusion or withdrawal, or the moment), and the limit is never below the promised days:
+    so an overdue case had more of those than promised days, and its first overdue day comes after
+    the (promised + 1)-th working day after acceptance, which must lie before the period's end."""
+    cutoff = f"least(least(toInt64(concluded_ord), toInt64(withdrawn_ord)), {_ordinal_of(period.as_of_day)})"
+    return (f"{cutoff} - toInt64(accepted_ord) > toInt64(promised_days) "
+            f"AND toInt64(accepted_ord) + toInt64(promised_days) + 1 <= {_ordinal_of(period.last_day)}")
 
 
 def _late_entries(clickhouse: ClickHouse, period: Period, hours: float) -> list[Finding]:
@@ -215,7 +240,7 @@ def _materials_overdue(clickhouse: ClickHouse, period: Period, materials_days: i
 SELECT * FROM (
     SELECT * FROM (
         SELECT *, c_acc_ord + {materials_days} AS deadline_ord
-        FROM ({_case_summary(period, extra, where=_materials_pending(period))}) AS summaries
+        FROM ({_case_summary(period, extra, where=_keyed(_materials_pending(period)))}) AS summaries
     ) AS pending
     ANY LEFT JOIN (SELECT toInt64(ordinal) AS deadline_ord, day AS deadline_day FROM calendar_days
                    WHERE is_workday = 1) AS deadlines USING deadline_ord
