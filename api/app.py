@@ -10,8 +10,8 @@ from api.bootstrap import Deployment
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodySizeLimit
 from api.routes import (
-    applicants, audit, cards, cases, catalogue, commendations, findings, inspections, metrics, reviews, schemes, system,
-    warnings,
+    applicants, audit, cards, cases, catalogue, commendations, findings, inspections, metrics, reviews, schemes, scores,
+    system, warnings,
 )
 
 
@@ -28,6 +28,6 @@ def create_app(deployment: Deployment) -> FastAPI:
     app.add_middleware(BodySizeLimit)
     install_error_handlers(app)
     for module in (system, catalogue, cases, reviews, inspections, commendations, cards, schemes, warnings, metrics,
-                   findings, applicants, audit):
+                   findings, scores, applicants, audit):
         app.include_router(module.router)
     return app

@@ -26,12 +26,28 @@ from domain.calendar import WorkingCalendar  # noqa: E402
 from domain.clock import SHANGHAI  # noqa: E402
 from domain.sla import WarningPolicy  # noqa: E402
 from domain.metrics import period_as_of  # noqa: E402
+from domain.scheme import load_default_scheme  # noqa: E402
+from domain.scoring import score_subjects, talks_required  # noqa: E402
 from projections import cases  # noqa: E402
 from projections.findings import findings  # noqa: E402
 from projections.metrics import case_counts_by  # noqa: E402
+from projections.scores import month_subjects  # noqa: E402
 from projections.backends import ChdbClickHouse, ServerClickHouse  # noqa: E402
 
 CALENDAR, POLICY = WorkingCalendar(), WarningPolicy()
+SCHEME = load_default_scheme()
+
+
+def scored(store, subject: str, first, now: datetime) -> list:
+    """What GET /scores/windows (or /assessments/staff) of a live month does: the month's inputs, then the
+    scores; for windows, when some fail, the month before too (约谈: fail two months running)."""
+    inputs = month_subjects(store, month=first, as_of=now, policy=POLICY, subjects=(subject,))
+    scores = score_subjects(SCHEME, subject, inputs[subject])
+    if subject == "window" and any(score.grade == "fail" for score in scores):
+        before = (first - timedelta(days=1)).replace(day=1)
+        previous = month_subjects(store, month=before, as_of=now, policy=POLICY, subjects=(subject,))
+        talks_required(score_subjects(SCHEME, subject, previous[subject]), scores)
+    return scores
 
 
 def questions(now: datetime) -> dict:
@@ -45,6 +61,8 @@ def questions(now: datetime) -> dict:
         "/metrics/cases month by window": lambda store: case_counts_by(
             store, first=first, last=last, as_of=month_end, policy=POLICY, by="window"),
         "/findings month": lambda store: findings(store, first=first, last=last, as_of=month_end),
+        "/scores/windows month": lambda store: scored(store, "window", first, now),
+        "/assessments/staff month": lambda store: scored(store, "staff", first, now),
     }
 
 

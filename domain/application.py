@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
+from domain.assessment_commands import AssessmentCommands
 from domain.audit import Head, StoredStreamEvent, Verdict, verify_stream
 from domain.base import Actor, DuplicateCode, HashChain, IllegalTransition, UnknownReference, replay
 from domain.calendar import WorkingCalendar
@@ -31,7 +32,7 @@ REFERENCES = {
 }
 
 
-class ServiceCentre(CaseCommands, ReviewCommands, SupervisionCommands, Application):
+class ServiceCentre(CaseCommands, ReviewCommands, SupervisionCommands, AssessmentCommands, Application):
     """Cases, reviews, supervision and the catalogue of one deployment, in one event store."""
 
     name = "sunlight"

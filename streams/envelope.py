@@ -12,7 +12,7 @@ from domain.clock import beijing
 
 SCHEMA_VERSION = 1
 STREAMS = ("case", "department", "hall", "window", "staff", "item", "review", "inspection", "commendation", "card",
-           "scheme_book")
+           "scheme_book", "assessment")
 # Aggregate classes whose stream name is not their class name in lower case.
 STREAM_NAMES = {"ServiceItem": "item", "SchemeBook": "scheme_book"}
 ENVELOPE_FIELDS_OF_EVENT = {

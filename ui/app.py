@@ -17,20 +17,27 @@ import streamlit as st
 try:
     from ui.client import ApiError, SunlightClient
     from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
-    from ui.session import Translate, api_url, log_out
+    from ui.session import Translate, api_url, log_out, may_open
 except ImportError:  # `streamlit run ui/app.py` puts ui/ (not the repo root) on sys.path
     sys.path.append(str(Path(__file__).resolve().parent.parent))
     from ui.client import ApiError, SunlightClient
     from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
-    from ui.session import Translate, api_url, log_out
+    from ui.session import Translate, api_url, log_out, may_open
 
-PAGES = ("warnings", "figures", "findings", "trace")  # files under views/, the first is the home page
+# files under views/, the first is the home page; the menu's sections: cases, then scores and supervision
+CASE_PAGES = ("warnings", "figures", "findings", "trace")
+ASSESSMENT_PAGES = ("scores", "assessments", "reviews", "supervision", "what_if")
+PAGES = CASE_PAGES + ASSESSMENT_PAGES
 # Material icons ship with Streamlit; emoji depend on the fonts of the desk's computer
 PAGE_ICONS = {"warnings": ":material/alarm:", "figures": ":material/bar_chart:", "findings": ":material/policy:",
-              "trace": ":material/timeline:"}
+              "trace": ":material/timeline:", "scores": ":material/leaderboard:",
+              "assessments": ":material/badge:", "reviews": ":material/thumb_down:",
+              "supervision": ":material/fact_check:", "what_if": ":material/tune:"}
 # keyed widgets whose option labels depend on the language (see relabel_widgets)
 LABELLED_WIDGETS = ("f_level", "f_hall", "f_department", "f_window", "m_month", "m_by",
-                    "fd_kind", "fd_window", "fd_department")
+                    "fd_kind", "fd_window", "fd_department", "sc_month", "as_month", "rv_state", "rv_window",
+                    "rv_staff", "rv_outcome", "sv_month", "sv_inspection_staff", "sv_inspection_choice",
+                    "sv_commendation_staff", "sv_commendation_choice", "sv_card_staff", "sv_card_choice", "wi_month")
 
 
 def relabel_widgets() -> None:
@@ -98,9 +105,14 @@ def navigation(t: Translate):
         return st.navigation([st.Page(please_log_in, title=t("login_title"), default=True)],
                              position="hidden")
     here = Path(__file__).resolve().parent
-    pages = [st.Page(here / "views" / f"{name}.py", title=t(f"page_{name}"), icon=PAGE_ICONS[name],
-                     url_path=name, default=name == PAGES[0]) for name in PAGES]
-    return st.navigation({t("app_title"): pages})
+    user_roles = st.session_state.get("roles") or []
+
+    def pages(names: tuple[str, ...]) -> list:
+        return [st.Page(here / "views" / f"{name}.py", title=t(f"page_{name}"), icon=PAGE_ICONS[name],
+                        url_path=name, default=name == PAGES[0]) for name in names if may_open(name, user_roles)]
+
+    sections = {t("app_title"): pages(CASE_PAGES), t("section_assessment"): pages(ASSESSMENT_PAGES)}
+    return st.navigation({title: section for title, section in sections.items() if section})
 
 
 def main() -> None:

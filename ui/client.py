@@ -53,11 +53,18 @@ def _quote(segment: str) -> str:
 
 
 def _param(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def _body(**fields: Any) -> dict:
+    """A JSON body without the fields left out (None): the API's optional fields have defaults."""
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 class SunlightClient:
@@ -80,14 +87,14 @@ class SunlightClient:
     # -- plumbing ---------------------------------------------------------------------------
 
     def _request(self, method: str, path: str, *, params: dict | None = None,
-                 data: dict | None = None, auth: bool = True) -> Any:
+                 data: dict | None = None, json: dict | None = None, auth: bool = True) -> Any:
         headers = {"Accept": "application/json"}
         if auth and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         if params:
             params = {k: _param(v) for k, v in params.items() if v is not None and v != ""}
         try:
-            response = self._http.request(method, path, params=params or None, data=data,
+            response = self._http.request(method, path, params=params or None, data=data, json=json,
                                           headers=headers)
         except httpx.HTTPError as exc:
             raise ApiError(0, f"cannot reach the API at {self.base_url}: {exc}") from exc
@@ -149,3 +156,90 @@ class SunlightClient:
         """GET /audit/{stream}/{id}/verify: the keyed hash chain and the head, checked by the API."""
         return self._request("GET", f"/audit/{_quote(stream)}/{_quote(aggregate_id)}/verify")
 
+
+    # -- scores and assessments (issue 7) -----------------------------------------------------
+
+    def window_scores(self, month: str) -> dict:
+        """GET /scores/windows: every window's score of the month (YYYY-MM), ranked, with its lines."""
+        return self._request("GET", "/scores/windows", params={"month": month})
+
+    def staff_assessments(self, month: str) -> dict:
+        """GET /assessments/staff: every staff member's assessment of the month, ranked, with its lines."""
+        return self._request("GET", "/assessments/staff", params={"month": month})
+
+    def finalise(self, month: str) -> dict:
+        """POST /assessments/{month}/finalise: 422 before the month is over, 409 the second time."""
+        return self._request("POST", f"/assessments/{_quote(month)}/finalise", json={})
+
+    def amend(self, month: str, *, subject: str, code: str, points: int, reason: str) -> dict:
+        """POST /assessments/{month}/amendments: a correction of a window's (or staff member's) points."""
+        return self._request("POST", f"/assessments/{_quote(month)}/amendments",
+                             json=_body(subject=subject, code=code, points=points, reason=reason))
+
+    def current_scheme(self, month: str | None = None) -> dict:
+        """GET /schemes/current: the scoring scheme the month is scored with (404 if none)."""
+        return self._request("GET", "/schemes/current", params={"month": month})
+
+    def what_if(self, month: str, scheme: dict) -> dict:
+        """POST /scores/what-if: the month re-scored under `scheme`, beside the scheme in force."""
+        return self._request("POST", "/scores/what-if", json={"month": month, "scheme": scheme})
+
+    # -- reviews (好差评) ------------------------------------------------------------------------
+
+    def reviews(self, start: date | str | None = None, end: date | str | None = None, *,
+                bad: bool | None = None, state: str | None = None, window: str | None = None,
+                staff: str | None = None, limit: int | None = None, offset: int | None = None) -> dict:
+        """GET /reviews: the reviews given start..end (inclusive), one page in `items`, all in `count`."""
+        return self._request("GET", "/reviews", params={
+            "from": start, "to": end, "bad": bad, "state": state, "window": window, "staff": staff,
+            "limit": limit, "offset": offset})
+
+    def review(self, review_id: str, as_of: datetime | str | None = None) -> dict:
+        """GET /reviews/{id}: its state, deadlines and whole history."""
+        return self._request("GET", f"/reviews/{_quote(review_id)}", params={"as_of": as_of})
+
+    def verify_review(self, review_id: str, outcome: str, note: str) -> dict:
+        """POST /reviews/{id}/verify (核实): rectify_now, rectify_by_deadline, explain or appeal."""
+        return self._request("POST", f"/reviews/{_quote(review_id)}/verify",
+                             json=_body(outcome=outcome, note=note))
+
+    def rectify_review(self, review_id: str, note: str) -> dict:
+        """POST /reviews/{id}/rectify (整改)."""
+        return self._request("POST", f"/reviews/{_quote(review_id)}/rectify", json=_body(note=note))
+
+    def decide_appeal(self, review_id: str, upheld: bool, note: str) -> dict:
+        """POST /reviews/{id}/appeal-decision: upheld overturns the review; else it is to be rectified."""
+        return self._request("POST", f"/reviews/{_quote(review_id)}/appeal-decision",
+                             json={"upheld": bool(upheld), "note": note})
+
+    def return_visit(self, review_id: str, rating: int, note: str) -> dict:
+        """POST /reviews/{id}/return-visit (回访): the citizen's new rating, once."""
+        return self._request("POST", f"/reviews/{_quote(review_id)}/return-visit",
+                             json=_body(rating=rating, note=note))
+
+    # -- inspections, commendations, cards -------------------------------------------------------
+
+    def inspect(self, window: str, kind: str, *, staff: str | None = None, note: str | None = None) -> dict:
+        """POST /inspections (现场巡查)."""
+        return self._request("POST", "/inspections", json=_body(window=window, staff=staff, kind=kind, note=note))
+
+    def commend(self, window: str, kind: str, *, staff: str | None = None, note: str | None = None) -> dict:
+        """POST /commendations (表扬信, 锦旗)."""
+        return self._request("POST", "/commendations",
+                             json=_body(window=window, staff=staff, kind=kind, note=note))
+
+    def issue_card(self, window: str, colour: str, reason: str, *, staff: str | None = None) -> dict:
+        """POST /cards (黄牌, 红牌)."""
+        return self._request("POST", "/cards", json=_body(window=window, staff=staff, colour=colour, reason=reason))
+
+    def inspections(self, start: date | str | None = None, end: date | str | None = None, **filters: Any) -> dict:
+        """GET /inspections; filters: window, staff, limit, offset (None omitted)."""
+        return self._request("GET", "/inspections", params={"from": start, "to": end, **filters})
+
+    def commendations(self, start: date | str | None = None, end: date | str | None = None, **filters: Any) -> dict:
+        """GET /commendations; filters: window, staff, limit, offset (None omitted)."""
+        return self._request("GET", "/commendations", params={"from": start, "to": end, **filters})
+
+    def cards(self, start: date | str | None = None, end: date | str | None = None, **filters: Any) -> dict:
+        """GET /cards; filters: window, staff, limit, offset (None omitted)."""
+        return self._request("GET", "/cards", params={"from": start, "to": end, **filters})

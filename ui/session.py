@@ -12,6 +12,21 @@ from ui.i18n import DEFAULT_LANGUAGE, translator
 
 Translate = Callable[..., str]
 AUDITING_ROLES = {"auditor", "supervisor", "admin"}
+# the pages open to some roles only (a page not named here is open to every signed-in user)
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "scores": frozenset({"supervisor", "auditor", "admin", "department"}),
+    "assessments": frozenset({"supervisor", "auditor", "admin", "department"}),
+    "reviews": frozenset({"supervisor", "department", "admin"}),
+    "supervision": frozenset({"supervisor", "admin"}),
+    "what_if": frozenset({"supervisor", "admin"}),
+}
+NOTICE_KEY = "notice"
+
+
+def may_open(page: str, user_roles: set[str] | list[str] | tuple[str, ...]) -> bool:
+    """Whether a user with these roles sees the page in the menu (the API still decides every answer)."""
+    allowed = PAGE_ROLES.get(page)
+    return allowed is None or bool(allowed & set(user_roles))
 
 
 def api_url() -> str:
@@ -47,6 +62,28 @@ def handle_api_error(err: ApiError, t: Translate) -> None:
         st.error(t("api_unreachable", message=err.message))
     else:
         st.error(t("api_error", status=err.status, message=err.message))
+
+
+def notify(message: str) -> None:
+    """A success to show once, on the next run (a write is followed by st.rerun, to read it back)."""
+    st.session_state[NOTICE_KEY] = message
+
+
+def send(t: Translate, call: Callable[[], object], done: str) -> None:
+    """Send a command: on success read the page again and say `done` there; on failure show why."""
+    try:
+        call()
+    except ApiError as err:
+        handle_api_error(err, t)
+        return
+    notify(done)
+    st.rerun()
+
+
+def show_notice() -> None:
+    message = st.session_state.pop(NOTICE_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
 
 
 @st.cache_data(ttl=300, show_spinner=False)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 
 import streamlit as st
@@ -77,6 +80,11 @@ def month_select(t: Translate, key: str) -> tuple[date, date]:
     return start, min(end, today)
 
 
+def month_code(first: date) -> str:
+    """The API's name of a month: 'YYYY-MM'."""
+    return f"{first:%Y-%m}"
+
+
 def period_input(t: Translate, prefix: str, on_change=None) -> tuple[date, date]:
     """Two date inputs, from and to (inclusive), defaulting to the last full month."""
     start_key, end_key = f"{prefix}_from", f"{prefix}_to"
@@ -131,3 +139,25 @@ def tiles(items: list[tuple[str, object]], per_row: int = 4) -> None:
         row = items[first:first + per_row]
         for col, (label, value) in zip(st.columns(per_row), row):
             col.metric(label, "-" if value is None else value, border=True)
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell: nothing for null, JSON's true/false, a list as its items spaced."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(v) for v in value)
+    return value
+
+
+def csv_bytes(fields: Iterable[str], rows: Iterable[dict]) -> bytes:
+    """Rows as CSV with the API's field names as the header, UTF-8 with a BOM (for Excel)."""
+    fields = list(fields)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([csv_cell(row.get(field)) for field in fields])
+    return out.getvalue().encode("utf-8-sig")

@@ -20,6 +20,9 @@ DELIVERY_METHODS = ("pickup", "mail")
 def render() -> None:
     t = current_translator()
     st.header(t("trace_title"))
+    linked = st.query_params.pop("case", None)  # a link from another page (a score's lines) names the case
+    if linked:
+        st.session_state["trace_case_id"] = linked
     case_id = st.text_input(t("case_id"), key="trace_case_id").strip()
     as_of = as_of_input(t, "t_asof")
     if not case_id:

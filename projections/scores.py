@@ -1,0 +1,146 @@
+"""A month's inputs to the window scores and staff assessments, from the read models: per window and
+staff member of the catalogue, the ids of the events behind each rule of the scheme, the cases
+accepted and the on-time rate (for ties), and whether a staff member is barred from being a star.
+domain.scoring weighs them; nothing here knows a point.
+
+Who each rule is charged to (issue 7 §3):
+
+| rule | window | staff |
+|---|---|---|
+| `overdue` (first overdue working day in the month) | the window that accepted the case | `charged_to`: who held it then |
+| `late_entry` (one per event entered late) | the window that accepted the case | — |
+| `bad_review` (valid: rating ≤ 2, not overturned; month of the review) | the case's accepting window | its accepting staff |
+| `rectification_overdue` | the review's window | the review's staff |
+| `inspection.<kind>`, `card.<colour>`, `commendation.<kind>` | the window | the staff member, when named |
+| `complaint` | none until complaints exist | none |
+
+A ref is the id of the case, review, inspection, card or commendation behind it; a late entry is
+one per event, so its ref is `<case id>#<version>` (a case entered late twice counts twice).
+
+Each kind of input is one question over the month (the cost grows with the month, not with the
+history): case findings as of the end of the month (or now, if earlier) like `/findings`, the
+month's case figures like `/metrics/cases`, and reviews valid as of the moment asked (an appeal
+upheld after the month still removes a bad review from the month's scores).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from domain.assessment import month_days
+from domain.clock import local_date
+from domain.metrics import CaseCounts, case_figures, period_as_of
+from domain.scheme import SUBJECTS
+from domain.scoring import SubjectMonth
+from domain.sla import WarningPolicy
+from projections import queries
+from projections.backends import ClickHouse, quote
+from projections.findings import Period, _first_submission, _overdue
+from projections.metrics import case_counts_by
+from projections.reviews import review_findings, valid_bad_reviews
+from projections.rows import microseconds
+from projections.supervision import month_records
+
+# subject -> code -> rule -> ids
+Refs = dict[str, dict[str, dict[str, list[str]]]]
+# subject -> code -> what is shown beside the score
+Details = dict[str, dict[str, dict[str, Any]]]
+DETAIL_FIELDS = {"window": ("name", "hall", "department"), "staff": ("name", "window", "department")}
+
+
+def month_subjects(clickhouse: ClickHouse, *, month: date, as_of: datetime, late_entry_hours: float = 24,
+                   materials_days: int = 15, verify_days: int = 2, policy: WarningPolicy | None = None,
+                   subjects: Iterable[str] = SUBJECTS) -> dict[str, list[SubjectMonth]]:
+    """Every window ("window") and staff member ("staff") of the catalogue with the month's counts,
+    by code. `month` is the month's first day; `as_of` the moment asked about (usually now)."""
+    found, _ = month_subjects_and_details(clickhouse, month=month, as_of=as_of, late_entry_hours=late_entry_hours,
+                                          materials_days=materials_days, verify_days=verify_days, policy=policy,
+                                          subjects=subjects)
+    return found
+
+
+def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: datetime, late_entry_hours: float = 24,
+                               materials_days: int = 15, verify_days: int = 2, policy: WarningPolicy | None = None,
+                               subjects: Iterable[str] = SUBJECTS) -> tuple[dict[str, list[SubjectMonth]], Details]:
+    """month_subjects, and the catalogue's details of each subject (window: name, hall, department;
+    staff: name, window, department) read in the same pass."""
+    wanted = tuple(subject for subject in SUBJECTS if subject in set(subjects))
+    first, last = month_days(month.strftime("%Y-%m"))
+    month_end = period_as_of(last, as_of)
+    refs: Refs = {subject: defaultdict(lambda: defaultdict(list)) for subject in SUBJECTS}
+    disqualified: set[str] = set()
+
+    def charge(rule: str, ref: str, window: str | None, staff: str | None) -> None:
+        if window:
+            refs["window"][window][rule].append(ref)
+        if staff:
+            refs["staff"][staff][rule].append(ref)
+
+    period = Period(first, last, month_end, materials_days)
+    period.submitted_since = _first_submission(clickhouse, period)
+    for finding in _overdue(clickhouse, period):
+        charge("overdue", finding.case_id, finding.window, finding.staff)
+    for row in late_entries(clickhouse, first=first, last=last, as_of=month_end, hours=late_entry_hours):
+        charge("late_entry", f"{row['case_id']}#{row['version']}", row["window"], None)
+    for review in valid_bad_reviews(clickhouse, first=first, last=last, as_of=as_of):
+        charge("bad_review", review["review_id"], review["window_code"], review["staff_code"])
+        if review["staff_code"]:
+            disqualified.add(review["staff_code"])
+    for finding in review_findings(clickhouse, first=first, last=last, as_of=month_end, verify_days=verify_days):
+        if finding.kind == "rectification_overdue" and finding.review_id:
+            charge("rectification_overdue", finding.review_id, finding.window, finding.staff)
+    # records are dated by day: those dated after the moment asked about are left out
+    for record in month_records(clickhouse, first=first, last=min(last, local_date(as_of))):
+        charge(f"{record['record_kind']}.{record['kind']}", record["record_id"], record["window_code"],
+               record["staff_code"])
+        if record["record_kind"] == "card" and record["staff_code"]:
+            disqualified.add(record["staff_code"])
+
+    found: dict[str, list[SubjectMonth]] = {}
+    details: Details = {}
+    for subject in wanted:
+        details[subject] = {row["code"]: {name: row.get(name) for name in DETAIL_FIELDS[subject]}
+                            for row in queries.catalogue(clickhouse, subject)}
+        counts = case_counts_by(clickhouse, first=first, last=last, as_of=month_end, policy=policy or WarningPolicy(),
+                                by=subject)
+        codes = sorted(set(details[subject]) | set(refs[subject]))
+        found[subject] = [subject_month(code, refs[subject].get(code, {}), counts.get(code, CaseCounts()),
+                                        subject == "staff" and code in disqualified)
+                          for code in codes]
+    return found, details
+
+
+def subject_month(code: str, rules: dict[str, list[str]], counts: CaseCounts, disqualified: bool) -> SubjectMonth:
+    return SubjectMonth(code=code, refs={rule: tuple(sorted(ids)) for rule, ids in sorted(rules.items())},
+                        accepted=counts.accepted, on_time_rate=case_figures(counts).on_time_rate,
+                        disqualified=disqualified)
+
+
+def late_entries(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime,
+                 hours: float) -> list[dict[str, Any]]:
+    """The case events of the period entered late (recorded more than `hours` after their business time,
+    which lies in the period and by as_of), each with its case's accepting window ('' if the case was not
+    accepted by as_of): the same events as projections.findings' `late_entry` findings, with their version."""
+    threshold_us = int(hours * 3600 * 1_000_000)
+    moment = microseconds(as_of)
+    within = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
+    rows = clickhouse.query(f"""
+SELECT case_id, version, c_window, c_accepted
+FROM (
+    SELECT DISTINCT case_id, version
+    FROM case_events
+    WHERE occurred_on {within} AND occurred_us <= {moment} AND recorded_us - occurred_us > {threshold_us}
+) AS late
+ANY LEFT JOIN (
+    SELECT case_id, window_code AS c_window, accepted_us <= {moment} AS c_accepted
+    FROM case_state FINAL
+    WHERE case_id IN (SELECT case_id FROM case_events WHERE occurred_on {within}
+                      AND recorded_us - occurred_us > {threshold_us})
+) AS accepting USING case_id
+ORDER BY case_id, version
+""")
+    return [{"case_id": row["case_id"], "version": row["version"],
+             "window": row["c_window"] if row["c_accepted"] else ""} for row in rows]
