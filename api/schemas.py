@@ -320,7 +320,7 @@ class ReviewMetricsPublic(BaseModel):
 
 class FindingPublic(BaseModel):
     kind: str
-    case_id: str
+    case_id: str | None  # null for a finding on a window (talk_required)
     date: date
     window: str | None
     department: str | None

@@ -32,7 +32,7 @@ lies in the period asked about.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +53,7 @@ MATERIALS_DAYS = 15
 @dataclass(frozen=True)
 class Finding:
     kind: str
-    case_id: str
+    case_id: str | None  # None for a finding on a window, not a case (talk_required)
     date: dt.date
     window: str | None  # None for a case never accepted (a late entry of its submission or refusal)
     department: str | None
@@ -234,3 +234,12 @@ def _review_finding(review: Review, kind: str, day: dt.date, detail: str) -> Fin
     """A finding on the review: its case, the case's accepting window and staff, and that member's department."""
     return Finding(kind, review.case_id, day, review.window, review.staff_department, review.staff, detail,
                    review_id=str(review.id))
+
+
+def talk_required_findings(windows: Mapping[str, str | None], *, first_month: str, second_month: str,
+                           on: dt.date) -> list[Finding]:
+    """约谈: the windows (code → department) graded fail in two months running, called in on the first
+    day of the month after."""
+    detail = f"graded fail in {first_month} and {second_month}"
+    return [Finding("talk_required", None, on, code, department, None, detail) for code, department in
+            sorted(windows.items())]

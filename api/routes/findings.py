@@ -4,7 +4,7 @@ late requests for materials (补不过半) and 容缺 materials never received."
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -13,16 +13,20 @@ from api.bootstrap import Deployment
 from api.deps import Auditing, DeploymentDep
 from api.routes.metrics import checked_period
 from api.schemas import FindingPublic, FindingsPublic
-from domain.findings import Finding
+from domain.findings import Finding, talk_required_findings
+from domain.clock import beijing
 from domain.metrics import period_as_of
+from api.routes.scores import month_before, talks_after
 from projections.findings import findings
+from projections.queries import catalogue
 from projections.reviews import review_findings
 
 router = APIRouter(tags=["findings"])
 
 Kind = Literal["overdue", "late_entry", "late_supplement_request", "materials_overdue", "review_unverified",
-               "rectification_overdue"]
+               "rectification_overdue", "talk_required"]
 REVIEW_KINDS = ("review_unverified", "rectification_overdue")
+CASE_KINDS = ("overdue", "late_entry", "late_supplement_request", "materials_overdue")
 
 
 @router.get("/findings", response_model=FindingsPublic)
@@ -51,10 +55,26 @@ def all_findings(deployment: Deployment, first: date, last: date, kind: str | No
     """The findings of the cases and of the reviews, by date, kind and case (only the side `kind` asks about)."""
     settings, as_of = deployment.settings, period_as_of(last, deployment.centre.clock())
     found = []
-    if kind is None or kind not in REVIEW_KINDS:
+    if kind is None or kind in CASE_KINDS:
         found += findings(deployment.clickhouse, first=first, last=last, as_of=as_of,
                           late_entry_hours=settings.late_entry_hours, materials_days=settings.materials_days)
     if kind is None or kind in REVIEW_KINDS:
         found += review_findings(deployment.clickhouse, first=first, last=last, as_of=as_of,
                                  verify_days=deployment.centre.verify_days)
-    return sorted(found, key=lambda finding: (finding.date, finding.kind, finding.case_id))
+    if kind is None or kind == "talk_required":
+        found += talks(deployment, first, min(last, beijing(deployment.centre.clock()).date()))
+    return sorted(found, key=lambda finding: (finding.date, finding.kind, finding.case_id or "", finding.window or ""))
+
+
+def talks(deployment: Deployment, first: date, last: date) -> list[Finding]:
+    """约谈: on each first day of a month in the period (up to today), the windows graded fail in the
+    two months before."""
+    departments = {row["code"]: row["department"] for row in catalogue(deployment.clickhouse, "window")}
+    found = []
+    for on in (day for day in (first + timedelta(days=offset) for offset in range((last - first).days + 1))
+               if day.day == 1):
+        second = month_before(on.strftime("%Y-%m"))
+        codes = talks_after(deployment, second)
+        found += talk_required_findings({code: departments.get(code) for code in codes},
+                                        first_month=month_before(second), second_month=second, on=on)
+    return found

@@ -110,25 +110,40 @@ def previous_month_talks(deployment: Deployment, month: str, failed: list[str]) 
     the month before is read only when some window failed."""
     if not failed:
         return []
-    first, _ = month_days(month)
-    previous = (date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1))
-    previous_month = previous.strftime("%Y-%m")
-    if previous < deployment.centre.bounds.earliest:
-        return []
-    assessment = deployment.centre.assessment(previous_month)
-    if assessment is not None:
-        scheme = deployment.centre.scheme_version(assessment.scheme_version)
-        grades = {item["window"]: item["grade"] for item in assessment.amended_results("window", scheme)}
-    else:
-        try:
-            scheme = deployment.centre.current_scheme(previous_month)
-        except InvalidValue:  # no scheme in force then: the month before was not scored
-            return []
-        inputs, _ = live_inputs(deployment, previous_month, beijing(deployment.centre.clock()), ("window",))
-        grades = {score.code: score.grade for score in score_subjects(scheme, "window", inputs["window"])}
-    before = [Score("window", code, 0, grade, 0, False, ()) for code, grade in grades.items()]
+    before = [Score("window", code, 0, grade, 0, False, ())
+              for code, grade in window_grades(deployment, month_before(month)).items()]
     now = [Score("window", code, 0, "fail", 0, False, ()) for code in failed]
     return talks_required(before, now)
+
+
+def month_before(month: str) -> str:
+    first, _ = month_days(month)
+    return (date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)).strftime("%Y-%m")
+
+
+def window_grades(deployment: Deployment, month: str) -> dict[str, str]:
+    """Each window's grade of the month: as finalised (and amended), else live; none for a month
+    before the earliest date or without a scheme in force."""
+    centre = deployment.centre
+    if month_days(month)[1] < centre.bounds.earliest:
+        return {}
+    assessment = centre.assessment(month)
+    if assessment is not None:
+        scheme = centre.scheme_version(assessment.scheme_version)
+        return {item["window"]: item["grade"] for item in assessment.amended_results("window", scheme)}
+    try:
+        scheme = centre.current_scheme(month)
+    except InvalidValue:  # no scheme in force then: the month was not scored
+        return {}
+    inputs, _ = live_inputs(deployment, month, beijing(centre.clock()), ("window",))
+    return {score.code: score.grade for score in score_subjects(scheme, "window", inputs["window"])}
+
+
+def talks_after(deployment: Deployment, month: str) -> list[str]:
+    """The windows graded fail in `month` and in the month before: called in for a talk (约谈) on the
+    first day of the month after."""
+    failed = [code for code, grade in window_grades(deployment, month).items() if grade == "fail"]
+    return previous_month_talks(deployment, month, failed)
 
 
 # -- finalisation and amendments ---------------------------------------------------------------

@@ -50,7 +50,8 @@ def test_findings_of_the_last_full_month_are_counted_per_kind_and_listed(monkeyp
     assert not at.exception and not at.error
     tiles = {m.label: m.value for m in at.metric}
     assert tiles == {ZH["kind_overdue"]: "2", ZH["kind_late_entry"]: "3", ZH["kind_late_supplement_request"]: "1",
-                     ZH["kind_materials_overdue"]: "0", ZH["findings_total"]: "6"}
+                     ZH["kind_materials_overdue"]: "0", ZH["kind_review_unverified"]: "0",
+                     ZH["kind_rectification_overdue"]: "0", ZH["kind_talk_required"]: "0", ZH["findings_total"]: "6"}
     table = at.dataframe[0].value
     assert list(table.columns) == [ZH[k] for k in ("finding_kind", "col_case_id", "col_date", "col_window",
                                                     "col_department", "col_staff", "col_detail")]
@@ -77,9 +78,10 @@ def test_the_filters_reach_the_api(monkeypatch, fake_api):
     assert set(at.dataframe[0].value[ZH["finding_kind"]]) == {ZH["kind_late_entry"]}
     # the tiles still count every kind (within the window and the period)
     counts = [r["query"] for r in fake_api.requests if r["path"] == "/findings" and r["query"].get("limit") == ["1"]]
-    assert {q["kind"][0] for q in counts[-4:]} == {"overdue", "late_entry", "late_supplement_request",
-                                                   "materials_overdue"}
-    assert all(q["window"] == ["A12"] and q["to"] == ["2025-09-15"] for q in counts[-4:])
+    assert {q["kind"][0] for q in counts[-7:]} == {"overdue", "late_entry", "late_supplement_request",
+                                                   "materials_overdue", "review_unverified", "rectification_overdue",
+                                                   "talk_required"}
+    assert all(q["window"] == ["A12"] and q["to"] == ["2025-09-15"] for q in counts[-7:])
 
     at.selectbox(key="fd_department").set_value("D-2").run()  # A12 is not a D-2 window: the choice goes
     assert listings(fake_api)[-1]["department"] == ["D-2"] and "window" not in listings(fake_api)[-1]
@@ -115,5 +117,6 @@ def test_findings_in_english(monkeypatch, fake_api):
     assert not at.exception
     assert at.header[0].value == EN["findings_title"]
     assert {m.label for m in at.metric} == {EN[f"kind_{k}"] for k in (
-        "overdue", "late_entry", "late_supplement_request", "materials_overdue")} | {EN["findings_total"]}
+        "overdue", "late_entry", "late_supplement_request", "materials_overdue", "review_unverified",
+        "rectification_overdue", "talk_required")} | {EN["findings_total"]}
     assert EN["kind_late_entry"] in set(at.dataframe[0].value[EN["finding_kind"]])

@@ -12,7 +12,8 @@ from ui.client import ApiError, SunlightClient
 from ui.session import Translate, catalogue, client, current_translator, handle_api_error
 from ui.widgets import code_select, labelled, period_input, tiles
 
-KINDS = ("overdue", "late_entry", "late_supplement_request", "materials_overdue")
+KINDS = ("overdue", "late_entry", "late_supplement_request", "materials_overdue", "review_unverified",
+         "rectification_overdue", "talk_required")
 PAGE_SIZE = 50
 PAGE_KEY = "fd_page"
 
@@ -58,7 +59,7 @@ def show_findings(t: Translate, api: SunlightClient, start: date, end: date, kin
                   filters: dict, departments: dict[str, str]) -> None:
     # one small question per kind for the tiles (limit 1: only its count is read)
     counts = {k: api.findings(start, end, kind=k, limit=1, **filters).get("count", 0) for k in KINDS}
-    tiles([*((t(f"kind_{k}"), counts[k]) for k in KINDS), (t("findings_total"), sum(counts.values()))], per_row=5)
+    tiles([*((t(f"kind_{k}"), counts[k]) for k in KINDS), (t("findings_total"), sum(counts.values()))], per_row=4)
     page = st.session_state.get(PAGE_KEY, 1)
     listing = api.findings(start, end, kind=kind, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters)
     count, items = listing.get("count", 0), listing.get("items") or []
