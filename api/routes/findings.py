@@ -16,7 +16,7 @@ from api.schemas import FindingPublic, FindingsPublic
 from domain.findings import Finding, talk_required_findings
 from domain.clock import beijing
 from domain.metrics import period_as_of
-from api.routes.scores import month_before, talks_after
+from api.monthly_scores import month_before, talks_after
 from projections.findings import findings
 from projections.queries import catalogue
 from projections.reviews import review_findings

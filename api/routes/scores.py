@@ -7,27 +7,26 @@ again; a live score that now differs from the finalised one is listed as drift."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query
 
 from api.bootstrap import Deployment
 from api.deps import DeploymentDep, caller_with
+from api.monthly_scores import (
+    Board, checked_month, in_scope, live_inputs, month_named_in, previous_month_talks, scheme_in_force,
+)
 from api.routes.cases import command
 from api.scope import Caller
 from api.score_schemas import (
-    AmendmentCreate, AmendmentPublic, AssessmentPublic, DriftPublic, Finalise, StaffScorePublic, StaffScoresPublic,
+    AmendmentCreate, AmendmentPublic, AssessmentPublic, Finalise, StaffScorePublic, StaffScoresPublic,
     WhatIf, WhatIfPublic, WhatIfStaffPublic, WhatIfWindowPublic, WindowScorePublic, WindowScoresPublic,
 )
-from domain.assessment import Assessment, month_days
+from domain.assessment import Assessment
 from domain.base import InvalidValue
-from domain.clock import OutOfRange, beijing
+from domain.clock import beijing
 from domain.scheme import SUBJECTS, Scheme, parse_scheme
-from domain.scoring import HONOUR_NAMES, Score, SubjectMonth, score_subjects, talks_required
-from projections.scores import Details, month_subjects_and_details
+from domain.scoring import HONOUR_NAMES, SubjectMonth, score_subjects
 
 router = APIRouter(tags=["scores"])
 
@@ -69,81 +68,6 @@ def staff_assessments(deployment: DeploymentDep, caller: ScoreReader, month: Mon
     allowed = in_scope(caller, "staff", board.details)
     return StaffScoresPublic(**board.view(allowed), items=[StaffScorePublic(**item) for item in board.items
                                                            if allowed(item["staff"])])
-
-
-class Board:
-    """One subject's table of the month: live, or finalised with amendments and drift."""
-
-    def __init__(self, deployment: Deployment, month: str, subject: str) -> None:
-        self.month, self.subject = month, subject
-        centre = deployment.centre
-        self.assessment = centre.assessment(month)
-        now = beijing(centre.clock())
-        if self.assessment is None:
-            self.scheme = scheme_in_force(deployment, month, "query")
-            inputs, self.details = live_inputs(deployment, month, now, (subject,))
-            self.items = shown(score_subjects(self.scheme, subject, inputs[subject]), self.details[subject])
-            self.as_of, self.drift = now, []
-            return
-        self.scheme = centre.scheme_version(self.assessment.scheme_version)
-        self.items = self.assessment.amended_results(subject, self.scheme)
-        self.details = {subject: {item[subject]: item for item in self.items}}
-        self.as_of = self.assessment.finalised_at
-        inputs, _ = live_inputs(deployment, month, now, (subject,))
-        live = {score.code: score.score for score in score_subjects(self.scheme, subject, inputs[subject])}
-        finalised = self.assessment.finalised_scores(subject)
-        self.drift = [DriftPublic(subject=subject, code=code, live_score=live[code], finalised_score=score)
-                      for code, score in sorted(finalised.items()) if code in live and live[code] != score]
-
-    def view(self, allowed: Callable[[str], bool]) -> dict[str, Any]:
-        assessment = self.assessment
-        amendments = [] if assessment is None else [
-            AmendmentPublic(**amendment.as_dict()) for amendment in assessment.amendments
-            if amendment.subject == self.subject and allowed(amendment.code)]
-        return {"month": self.month, "scheme_version": self.scheme.version, "finalised": assessment is not None,
-                "finalised_at": assessment.finalised_at if assessment else None, "as_of": self.as_of,
-                "drift": [drift for drift in self.drift if allowed(drift.code)], "amendments": amendments}
-
-
-def previous_month_talks(deployment: Deployment, month: str, failed: list[str]) -> list[str]:
-    """The windows among `failed` (graded fail this month) also graded fail the month before (约谈);
-    the month before is read only when some window failed."""
-    if not failed:
-        return []
-    before = [Score("window", code, 0, grade, 0, False, ())
-              for code, grade in window_grades(deployment, month_before(month)).items()]
-    now = [Score("window", code, 0, "fail", 0, False, ()) for code in failed]
-    return talks_required(before, now)
-
-
-def month_before(month: str) -> str:
-    first, _ = month_days(month)
-    return (date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)).strftime("%Y-%m")
-
-
-def window_grades(deployment: Deployment, month: str) -> dict[str, str]:
-    """Each window's grade of the month: as finalised (and amended), else live; none for a month
-    before the earliest date or without a scheme in force."""
-    centre = deployment.centre
-    if month_days(month)[1] < centre.bounds.earliest:
-        return {}
-    assessment = centre.assessment(month)
-    if assessment is not None:
-        scheme = centre.scheme_version(assessment.scheme_version)
-        return {item["window"]: item["grade"] for item in assessment.amended_results("window", scheme)}
-    try:
-        scheme = centre.current_scheme(month)
-    except InvalidValue:  # no scheme in force then: the month was not scored
-        return {}
-    inputs, _ = live_inputs(deployment, month, beijing(centre.clock()), ("window",))
-    return {score.code: score.grade for score in score_subjects(scheme, "window", inputs["window"])}
-
-
-def talks_after(deployment: Deployment, month: str) -> list[str]:
-    """The windows graded fail in `month` and in the month before: called in for a talk (约谈) on the
-    first day of the month after."""
-    failed = [code for code, grade in window_grades(deployment, month).items() if grade == "fail"]
-    return previous_month_talks(deployment, month, failed)
 
 
 # -- finalisation and amendments ---------------------------------------------------------------
@@ -227,67 +151,3 @@ def compared(current: Scheme, other: Scheme, subject: str, inputs: list[SubjectM
             for score in score_subjects(other, subject, inputs)]
 
 
-# -- shared ------------------------------------------------------------------------------------
-
-
-def checked_month(deployment: Deployment, month: str | None, location: str) -> str:
-    """The month asked about (default: this month, Beijing), within the dates the platform knows."""
-    if month is None:
-        return beijing(deployment.centre.clock()).strftime("%Y-%m")
-    bounds = deployment.centre.bounds
-    # YYYY-MM sorts as text: compared before any date is made of it (year 0 has none)
-    if not bounds.earliest.strftime("%Y-%m") <= month <= bounds.latest_as_of.strftime("%Y-%m"):
-        raise OutOfRange("month", f"month must lie between {bounds.earliest.strftime('%Y-%m')} and "
-                                  f"{bounds.latest_as_of.strftime('%Y-%m')}", location)
-    return month
-
-
-def scheme_in_force(deployment: Deployment, month: str, location: str) -> Scheme:
-    with month_named_in(location):
-        return deployment.centre.current_scheme(month)
-
-
-@contextmanager
-def month_named_in(location: str) -> Iterator[None]:
-    """A domain error naming `month` becomes a 422 naming the month where the request has it."""
-    try:
-        yield
-    except InvalidValue as error:
-        if error.field != "month":
-            raise
-        raise OutOfRange("month", str(error), location) from None
-
-
-def live_inputs(deployment: Deployment, month: str, as_of: datetime,
-                subjects: tuple[str, ...]) -> tuple[dict[str, list[SubjectMonth]], Details]:
-    """The month's inputs from the read models, as of a moment, once they include the latest event."""
-    deployment.wait_for_read_models()
-    settings = deployment.settings
-    first, _ = month_days(month)
-    return month_subjects_and_details(
-        deployment.clickhouse, month=first, as_of=as_of, late_entry_hours=settings.late_entry_hours,
-        materials_days=settings.materials_days, verify_days=settings.verify_days, policy=deployment.centre.policy,
-        subjects=subjects)
-
-
-def shown(scores: list[Score], details: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Scores with the catalogue's details beside them, in rank order."""
-    return [{**details.get(score.code, {}), **score.as_dict()} for score in scores]
-
-
-def in_scope(caller: Caller, subject: str, details: Details) -> Callable[[str], bool]:
-    """Which subjects the caller sees: all, their department's, or (a clerk) their window and its staff.
-    Ranks stay the centre's."""
-    scope = caller.listing_filter(None, None)
-    if scope is None:
-        return lambda code: False
-    window, department = scope
-    known = details.get(subject, {})
-
-    def allowed(code: str) -> bool:
-        entry = known.get(code, {})
-        if window is not None and (code if subject == "window" else entry.get("window")) != window:
-            return False
-        return department is None or entry.get("department") == department
-
-    return allowed
