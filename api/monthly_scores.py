@@ -84,7 +84,7 @@ def window_grades(deployment: Deployment, month: str) -> dict[str, str]:
         scheme = centre.current_scheme(month)
     except InvalidValue:  # no scheme in force then: the month was not scored
         return {}
-    inputs, _ = live_inputs(deployment, month, beijing(centre.clock()), ("window",))
+    inputs, _ = live_inputs(deployment, month, beijing(centre.clock()), ("window",), ranking=False)
     return {score.code: score.grade for score in score_subjects(scheme, "window", inputs["window"])}
 
 
@@ -123,16 +123,17 @@ def month_named_in(location: str) -> Iterator[None]:
         raise OutOfRange("month", str(error), location) from None
 
 
-def live_inputs(deployment: Deployment, month: str, as_of: datetime,
-                subjects: tuple[str, ...]) -> tuple[dict[str, list[SubjectMonth]], Details]:
-    """The month's inputs from the read models, as of a moment, once they include the latest event."""
+def live_inputs(deployment: Deployment, month: str, as_of: datetime, subjects: tuple[str, ...],
+                ranking: bool = True) -> tuple[dict[str, list[SubjectMonth]], Details]:
+    """The month's inputs from the read models, as of a moment, once they include the latest event
+    (without `ranking`: enough for scores and grades, not for ranks and honours)."""
     deployment.wait_for_read_models()
     settings = deployment.settings
     first, _ = month_days(month)
     return month_subjects_and_details(
         deployment.clickhouse, month=first, as_of=as_of, late_entry_hours=settings.late_entry_hours,
         materials_days=settings.materials_days, verify_days=settings.verify_days, policy=deployment.centre.policy,
-        subjects=subjects)
+        subjects=subjects, ranking=ranking)
 
 
 def shown(scores: list[Score], details: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

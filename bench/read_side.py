@@ -45,7 +45,7 @@ def scored(store, subject: str, first, now: datetime) -> list:
     scores = score_subjects(SCHEME, subject, inputs[subject])
     if subject == "window" and any(score.grade == "fail" for score in scores):
         before = (first - timedelta(days=1)).replace(day=1)
-        previous = month_subjects(store, month=before, as_of=now, policy=POLICY, subjects=(subject,))
+        previous = month_subjects(store, month=before, as_of=now, policy=POLICY, subjects=(subject,), ranking=False)
         talks_required(score_subjects(SCHEME, subject, previous[subject]), scores)
     return scores
 

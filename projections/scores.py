@@ -53,20 +53,23 @@ DETAIL_FIELDS = {"window": ("name", "hall", "department"), "staff": ("name", "wi
 
 def month_subjects(clickhouse: ClickHouse, *, month: date, as_of: datetime, late_entry_hours: float = 24,
                    materials_days: int = 15, verify_days: int = 2, policy: WarningPolicy | None = None,
-                   subjects: Iterable[str] = SUBJECTS) -> dict[str, list[SubjectMonth]]:
+                   subjects: Iterable[str] = SUBJECTS, ranking: bool = True) -> dict[str, list[SubjectMonth]]:
     """Every window ("window") and staff member ("staff") of the catalogue with the month's counts,
     by code. `month` is the month's first day; `as_of` the moment asked about (usually now)."""
     found, _ = month_subjects_and_details(clickhouse, month=month, as_of=as_of, late_entry_hours=late_entry_hours,
                                           materials_days=materials_days, verify_days=verify_days, policy=policy,
-                                          subjects=subjects)
+                                          subjects=subjects, ranking=ranking)
     return found
 
 
 def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: datetime, late_entry_hours: float = 24,
                                materials_days: int = 15, verify_days: int = 2, policy: WarningPolicy | None = None,
-                               subjects: Iterable[str] = SUBJECTS) -> tuple[dict[str, list[SubjectMonth]], Details]:
+                               subjects: Iterable[str] = SUBJECTS,
+                               ranking: bool = True) -> tuple[dict[str, list[SubjectMonth]], Details]:
     """month_subjects, and the catalogue's details of each subject (window: name, hall, department;
-    staff: name, window, department) read in the same pass."""
+    staff: name, window, department) read in the same pass. Without `ranking`, the month's case
+    figures (cases accepted, on-time rate: only ranks and honours use them) are not counted, which
+    leaves scores and grades as they are at a fraction of the cost."""
     wanted = tuple(subject for subject in SUBJECTS if subject in set(subjects))
     first, last = month_days(month.strftime("%Y-%m"))
     month_end = period_as_of(last, as_of)
@@ -105,7 +108,7 @@ def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: da
         details[subject] = {row["code"]: {name: row.get(name) for name in DETAIL_FIELDS[subject]}
                             for row in queries.catalogue(clickhouse, subject)}
         counts = case_counts_by(clickhouse, first=first, last=last, as_of=month_end, policy=policy or WarningPolicy(),
-                                by=subject)
+                                by=subject) if ranking else {}
         codes = sorted(set(details[subject]) | set(refs[subject]))
         found[subject] = [subject_month(code, refs[subject].get(code, {}), counts.get(code, CaseCounts()),
                                         subject == "staff" and code in disqualified)

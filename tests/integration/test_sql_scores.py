@@ -191,3 +191,13 @@ def test_a_month_with_nothing_scores_every_subject_from_the_base(store, march):
     found = month_subjects(store, month=date(2026, 2, 1), as_of=NOW)
     assert found == {"window": [SubjectMonth(code) for code in WINDOWS],
                      "staff": [SubjectMonth(code) for code in WINDOWS.values()]}
+
+
+def test_without_ranking_figures_the_scores_and_grades_are_the_same(store, march):
+    """Grades (for 约谈) are read without the month's case figures, which only ranks and honours use."""
+    scheme = load_default_scheme()
+    for subject in ("window", "staff"):
+        full = score_subjects(scheme, subject, month_subjects(store, month=MARCH, as_of=NOW)[subject])
+        light = score_subjects(scheme, subject, month_subjects(store, month=MARCH, as_of=NOW, ranking=False)[subject])
+        assert {s.code: (s.score, s.grade, s.lines) for s in light} == {s.code: (s.score, s.grade, s.lines) for s in full}
+        assert any(s.lines for s in full)
