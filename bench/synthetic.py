@@ -7,7 +7,8 @@
 Shaped like a real centre: two years of history up to today, ~100 windows in 10 halls, items of
 every kind with promised limits from 0 to 60 working days (mean ~15), one case in twenty late by
 1-10 working days, one in seven suspended once (补正, not counted), half the results mailed: about
-3% of cases are open at any moment, and a few percent of those are overdue. The rows are made
+3% of cases are open at any moment, and a few percent of those are overdue; six in ten concluded
+cases reviewed (about 3% bad), a few inspections, commendations and cards a working day. The rows are made
 by ClickHouse itself (INSERT … SELECT from numbers(), drawn from hashes of the case number; each
 chunk's case_state rows folded from its events by GROUP BY), so a 10M-case store takes minutes,
 not hours, and never holds a Python object per event. The events
@@ -158,6 +159,55 @@ GROUP BY case_id
 """
 
 
+def reviews_sql(first: int, count: int) -> str:
+    """review_state rows for the concluded cases first .. first+count-1: six in ten reviewed the hour
+    after, about 3% of them bad (差评), half of those verified and rectified on the spot the next day."""
+    first_id, last_id = (case_id_sql(str(number)) for number in (first, first + count))
+    never, no_date = "toInt64(9223372036854775807)", "toDate(0)"
+    return f"""
+INSERT INTO review_state (review_id, version, position, state, case_id, window_code, staff_code, staff_department,
+    rating, channel, given_us, given_on, given_ord, verified_us, verified_on, outcome, decided_us, upheld, deadline,
+    deadline_us, rectified_us, rectified_on, rectified_on_time, return_us, return_rating)
+SELECT concat('10000000', substring(case_id, 9)) AS review_id, if(worked, 2, 1), 0,
+    multiIf(worked, 'rectified', rating <= 2, 'awaiting_verification', 'recorded'), case_id, window_code, staff_code,
+    staff_department, rating, 'pad', concluded_us + 3600000000, concluded_on, concluded_ord,
+    if(worked, concluded_us + 86400000000, {never}), if(worked, concluded_on + 1, {no_date}),
+    if(worked, 'rectify_now', ''), {never}, 0, {no_date}, {never},
+    if(worked, concluded_us + 86400000000, {never}), if(worked, concluded_on + 1, {no_date}), toUInt8(worked),
+    {never}, 0
+FROM (
+    SELECT *, toUInt8(multiIf(draw < 20, 1, draw < 30, 2, draw < 60, 3, draw < 150, 4, 5)) AS rating,
+        rating <= 2 AND cityHash64(case_id, 2) % 2 = 0 AS worked
+    FROM (SELECT *, cityHash64(case_id, 1) % 1000 AS draw FROM case_state
+          WHERE case_id >= {first_id} AND case_id < {last_id} AND concluded_us != {never}
+              AND cityHash64(case_id, 0) % 10 < 6)
+)
+"""
+
+
+def supervision_sql(start_ord: int, today_ord: int) -> str:
+    """Two years of inspections, commendations and cards: a few a working day across the windows."""
+    return f"""
+INSERT INTO supervision_records (record_id, record_kind, kind, window_code, staff_code, note, occurred_us,
+    occurred_on, actor_user, actor_role, position)
+SELECT concat('20000000-0000-4000-8000-', substring(toString(1000000000000 + number), 2)),
+    record_kind, kind, window_code, if(cityHash64(number, 3) % 10 < 7, concat(window_code, '-1'), ''), '',
+    (toInt64(toUInt32(day)) * 86400 + 7200) * 1000000, day, 'supervisor', 'supervisor', 0
+FROM (
+    SELECT number, multiIf(draw < 70, 'inspection', draw < 95, 'commendation', 'card') AS record_kind,
+        multiIf(draw < 70, ['absent', 'off_post', 'chatting', 'phone', 'rude'][cityHash64(number, 1) % 5 + 1],
+                draw < 95, ['letter', 'banner'][cityHash64(number, 1) % 2 + 1], 'yellow') AS kind,
+        concat('W', substring(toString(1000 + cityHash64(number, 2) % {WINDOWS} + 1), 2)) AS window_code, day
+    FROM (
+        SELECT number, cityHash64(number, 4) % 100 AS draw, workdays[cityHash64(number, 5) % length(workdays) + 1] AS day
+        FROM (SELECT number FROM numbers({3 * (today_ord - start_ord + 1)})) AS records
+        CROSS JOIN (SELECT groupArray(day) AS workdays FROM calendar_days
+                    WHERE is_workday = 1 AND ordinal BETWEEN {start_ord} AND {today_ord}) AS days
+    )
+)
+"""
+
+
 def catalogue_rows() -> list[dict]:
     def row(kind, code, name="", **fields):
         base = {"entry_kind": kind, "code": code, "name": name or code, "level": "", "hall_code": "",
@@ -191,13 +241,16 @@ def build(store: ClickHouse, cases: int, today: date, progress: bool = True) -> 
         count = min(CHUNK, cases - first)
         store.execute(case_events_sql(first, count, start_ord, today_ord - start_ord + 1, today_ord))
         store.execute(case_state_sql(first, count))
+        store.execute(reviews_sql(first, count))
         if progress:
             done = min(first + CHUNK, cases)
             bar = "#" * (30 * done // cases)
             sys.stderr.write(f"\r  synthetic cases [{bar:<30}] {done:,}/{cases:,}")
             sys.stderr.flush()
+    store.execute(supervision_sql(start_ord, today_ord))
     # A store that has been running has merged its parts in the background; do it now.
     store.execute("OPTIMIZE TABLE case_state FINAL")
+    store.execute("OPTIMIZE TABLE review_state FINAL")
     if progress:
         sys.stderr.write("\n")
     return projector
@@ -223,7 +276,8 @@ def main() -> None:
     build(store, options.cases, options.today)
     rows = store.query("SELECT count() AS events FROM case_events")[0]["events"]
     states = store.query("SELECT count() AS cases FROM case_state")[0]["cases"]
-    print(f"{options.cases:,} cases ({states:,} case_state rows), {rows:,} events in "
+    reviews = store.query("SELECT count() AS reviews FROM review_state")[0]["reviews"]
+    print(f"{options.cases:,} cases ({states:,} case_state rows, {reviews:,} reviews), {rows:,} events in "
           f"{time.perf_counter() - started:.1f} s")
     store.close()
 
