@@ -13,6 +13,7 @@ from api.routes import (
     applicants, audit, cards, cases, catalogue, commendations, findings, inspections, metrics, reviews, schemes, scores,
     system, warnings,
 )
+from api.routes import complaints
 
 
 def create_app(deployment: Deployment) -> FastAPI:
@@ -30,4 +31,5 @@ def create_app(deployment: Deployment) -> FastAPI:
     for module in (system, catalogue, cases, reviews, inspections, commendations, cards, schemes, warnings, metrics,
                    findings, scores, applicants, audit):
         app.include_router(module.router)
+    app.include_router(complaints.router)
     return app

@@ -83,7 +83,8 @@ def build_centre(settings: Settings, keys: Keys | None = None, vault: Vault | No
     return ServiceCentre(settings.event_store_env(), chain=HashChain(keys.hash_chain) if keys else None, vault=vault,
                          calendar=build_calendar(settings), policy=build_policy(settings),
                          bounds=build_bounds(settings), rectify_days=settings.rectify_days,
-                         verify_days=settings.verify_days, default_scheme=load_default_scheme(settings.scoring_scheme))
+                         verify_days=settings.verify_days, default_scheme=load_default_scheme(settings.scoring_scheme),
+                         complaint_days=settings.complaint_days())
 
 
 def build_vault(settings: Settings, keys: Keys) -> Vault:

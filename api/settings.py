@@ -10,6 +10,8 @@ from urllib.parse import urlparse
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.complaint_rules import TYPES
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
@@ -46,10 +48,20 @@ class Settings(BaseSettings):
     # rectified (限期整改) within this many after the verification; 5 or 15 depending on the locality.
     verify_days: int = Field(default=2, ge=1, le=250)
     rectify_days: int = Field(default=5, ge=1, le=250)
+    # 12345 complaints: the reply is due this many working days after the first dispatch, by request type.
+    complaint_days_enquiry: int = Field(default=2, ge=1, le=250)
+    complaint_days_help: int = Field(default=10, ge=1, le=250)
+    complaint_days_suggestion: int = Field(default=10, ge=1, le=250)
+    complaint_days_complaint: int = Field(default=15, ge=1, le=250)
+    complaint_days_report: int = Field(default=15, ge=1, le=250)
     # Scoring scheme version 1, in force without any recorded version (POST /schemes adds later ones).
     scoring_scheme: Path = REPOSITORY / "config" / "scoring-scheme.toml"
     # How long a read waits for the read models to include the latest write.
     read_wait_seconds: float = 10.0
+
+    def complaint_days(self) -> dict[str, int]:
+        """The handling limit of each request type (enquiry help suggestion complaint report)."""
+        return {kind: getattr(self, f"complaint_days_{kind}") for kind in TYPES}
 
     def event_store_env(self, store: str = "events") -> dict[str, str]:
         """eventsourcing's persistence settings for one store ("events" or "accounts").

@@ -17,6 +17,8 @@ from domain.calendar import WorkingCalendar
 from domain.case_commands import CaseCommands, NotConfigured
 from domain.catalogue import CATALOGUE, CatalogueEntry, ServiceItem
 from domain.clock import TimeBounds, beijing, utc_now
+from domain.complaint_commands import ComplaintCommands
+from domain.complaint_rules import COMPLAINT_DAYS
 from domain.ports import PersonalDataVault
 from domain.review import RECTIFY_DAYS, VERIFY_DAYS
 from domain.review_commands import ReviewCommands
@@ -29,11 +31,16 @@ REFERENCES = {
     "window": {"hall": "hall", "department": "department"},
     "staff": {"window": "window", "department": "department"},
     "item": {"department": "department"},
+    "complaint_category": {"parent": "complaint_category"},
+    "area": {"parent": "area"},
 }
+# References that may be None: the top of a tree has no parent.
+OPTIONAL_REFERENCES = frozenset({"parent"})
 
 
-class ServiceCentre(CaseCommands, ReviewCommands, SupervisionCommands, AssessmentCommands, Application):
-    """Cases, reviews, supervision and the catalogue of one deployment, in one event store."""
+class ServiceCentre(CaseCommands, ReviewCommands, ComplaintCommands, SupervisionCommands, AssessmentCommands,
+                    Application):
+    """Cases, reviews, complaints, supervision and the catalogue of one deployment, in one event store."""
 
     name = "sunlight"
 
@@ -41,11 +48,13 @@ class ServiceCentre(CaseCommands, ReviewCommands, SupervisionCommands, Assessmen
                  vault: PersonalDataVault | None = None, calendar: WorkingCalendar | None = None,
                  policy: WarningPolicy | None = None, bounds: TimeBounds | None = None,
                  clock: Callable[[], datetime] = utc_now, rectify_days: int = RECTIFY_DAYS,
-                 verify_days: int = VERIFY_DAYS, default_scheme: Scheme | None = None) -> None:
+                 verify_days: int = VERIFY_DAYS, default_scheme: Scheme | None = None,
+                 complaint_days: Mapping[str, int] | None = None) -> None:
         """Without a chain (or vault) the centre can read and replay but not record (or submit).
 
         `rectify_days` and `verify_days` are the locality's review deadlines in working days;
-        `default_scheme` is scoring-scheme version 1 (config/scoring-scheme.toml unless given)."""
+        `default_scheme` is scoring-scheme version 1 (config/scoring-scheme.toml unless given);
+        `complaint_days` the 12345 handling limits in working days by request type (defaults: COMPLAINT_DAYS)."""
         super().__init__(env)
         self.chain, self.vault = chain, vault
         self.calendar = calendar or WorkingCalendar()
@@ -54,6 +63,7 @@ class ServiceCentre(CaseCommands, ReviewCommands, SupervisionCommands, Assessmen
         self.clock = clock
         self.rectify_days, self.verify_days = rectify_days, verify_days
         self.default_scheme = default_scheme or load_default_scheme()
+        self.complaint_days = {**COMPLAINT_DAYS, **(complaint_days or {})}
 
     # -- catalogue ---------------------------------------------------------------------
 
@@ -62,9 +72,11 @@ class ServiceCentre(CaseCommands, ReviewCommands, SupervisionCommands, Assessmen
         entry_class = CATALOGUE[entry_kind]
         if self.find(entry_class, code) is not None:
             raise DuplicateCode(f"{entry_kind} '{code}' already exists")
-        for field, referenced_kind in REFERENCES.get(entry_kind, {}).items():
-            self.entry(referenced_kind, fields[field], field=field)
-        entry = entry_class.register(code=code, actor=actor, **fields, **self.when(at))
+        references = {field: self.entry(referenced_kind, fields[field], field=field)
+                      for field, referenced_kind in REFERENCES.get(entry_kind, {}).items()
+                      if not (field in OPTIONAL_REFERENCES and fields.get(field) is None)}
+        entry = entry_class.register(code=code, actor=actor, **fields, **entry_class.derived(code, references),
+                                     **self.when(at))
         self.save_new(entry, f"{entry_kind} '{code}' already exists")
         return entry
 

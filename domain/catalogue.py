@@ -1,10 +1,10 @@
-"""Reference data: departments, halls, windows, staff and service items, each event-sourced
-so an audit sees the rules in force on any day."""
+"""Reference data: departments, halls, windows, staff and service items, and the trees of complaint
+categories and areas (12345), each event-sourced so an audit sees the rules in force on any day."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from domain.base import Actor, HashChain, InvalidValue, SunlightAggregate, check_business_time, natural_id
@@ -31,6 +31,11 @@ class CatalogueEntry(SunlightAggregate):
         check_business_time(occurred_at, recorded_at=recorded_at, previous=None)
         return cls.start(cls.Registered, id=cls.id_for(code), chain=chain, occurred_at=occurred_at, actor=actor,
                          recorded_at=recorded_at, code=code, **fields)
+
+    @classmethod
+    def derived(cls, code: str, references: dict[str, Any]) -> dict[str, Any]:
+        """Fields an entry records beside those given, from the entries it references (by field)."""
+        return {}
 
 
 class Department(CatalogueEntry):
@@ -140,6 +145,72 @@ class ServiceItem(CatalogueEntry):
         return 0 if self.kind == "immediate" else self.promised_days
 
 
+class TaxonomyEntry(CatalogueEntry):
+    """An entry of a tree of any depth: a complaint category (class → … → sub-item) or an area (district →
+    street → community). Parents never change, so each entry records its `depth` (1 at the top) and its
+    `path` (the codes from the top down to itself): a read model finds any ancestor without recursion."""
+
+    MAX_DEPTH = 32
+
+    @classmethod
+    def derived(cls, code: str, references: dict[str, Any]) -> dict[str, Any]:
+        parent = references.get("parent")
+        if parent is None:
+            return {"depth": 1, "path": [code]}
+        if parent.depth >= cls.MAX_DEPTH:
+            raise InvalidValue("parent", f"{cls.KIND} '{parent.code}' is at depth {parent.depth}; a tree is at most "
+                                         f"{cls.MAX_DEPTH} levels deep")
+        return {"depth": parent.depth + 1, "path": [*parent.path, code]}
+
+
+class ComplaintCategory(TaxonomyEntry):
+    """A class of citizens' requests (诉求分类), e.g. 城乡建设 → 物业管理 → 物业收费; any depth."""
+
+    KIND = "complaint_category"
+
+    class Registered(SunlightAggregate.Created):
+        code: str
+        name: str
+        parent: str | None
+        depth: int
+        path: list
+
+    def __init__(self, code: str, name: str, parent: str | None, depth: int, path: list) -> None:
+        self.code, self.name, self.parent, self.depth, self.path = code, name, parent, depth, list(path)
+
+
+class Area(TaxonomyEntry):
+    """An area (区域): district → street → community, with its coordinates when known (for the map)."""
+
+    KIND = "area"
+
+    class Registered(SunlightAggregate.Created):
+        code: str
+        name: str
+        parent: str | None
+        depth: int
+        path: list
+        lat: float | None = None
+        lon: float | None = None
+
+    def __init__(self, code: str, name: str, parent: str | None, depth: int, path: list, lat: float | None = None,
+                 lon: float | None = None) -> None:
+        check_coordinates(lat, lon)
+        self.code, self.name, self.parent, self.depth, self.path = code, name, parent, depth, list(path)
+        self.lat, self.lon = lat, lon
+
+
+def check_coordinates(lat: float | None, lon: float | None) -> None:
+    """Both or neither; latitude within ±90, longitude within ±180 (WGS-84 degrees), finite."""
+    if (lat is None) != (lon is None):
+        raise InvalidValue("lon" if lon is None else "lat", "lat and lon go together: give both or neither")
+    for field, value, bound in (("lat", lat, 90), ("lon", lon, 180)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not -bound <= value <= bound:
+            raise InvalidValue(field, f"{field} must be a number of degrees between -{bound} and {bound}")
+
+
 def check_choice(field: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise InvalidValue(field, f"{field} must be one of {', '.join(choices)}; got '{value}'")
@@ -154,4 +225,4 @@ def check_limits(legal_days: int, promised_days: int) -> None:
         raise InvalidValue("promised_days", f"promised_days ({promised_days}) must not exceed legal_days ({legal_days})")
 
 
-CATALOGUE = {cls.KIND: cls for cls in (Department, Hall, Window, Staff, ServiceItem)}
+CATALOGUE = {cls.KIND: cls for cls in (Department, Hall, Window, Staff, ServiceItem, ComplaintCategory, Area)}

@@ -60,6 +60,7 @@ class Finding:
     staff: str | None
     detail: str
     review_id: str | None = None  # the review behind a review finding; None for a case's findings
+    complaint_id: str | None = None  # the complaint behind a 12345 finding (domain.complaint_findings)
 
 
 def findings_of(case: Case, events: Sequence[Any], *, first: dt.date, last: dt.date, as_of: dt.datetime,

@@ -8,6 +8,7 @@ and only a column that fails is searched row by row for the rows to blame."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from datetime import date
 from itertools import chain
@@ -71,6 +72,8 @@ def check_for(column_type: str) -> Callable[[Any], bool]:
         return lambda value: type(value) is str and (value.isascii() or _is_utf8(value))
     if column_type == "Date":
         return lambda value: type(value) is date and FIRST_DATE <= value <= LAST_DATE
+    if column_type == "Float64":
+        return lambda value: type(value) is float and math.isfinite(value)
     low, high = INTEGER_RANGES[column_type]
     return lambda value: type(value) is int and low <= value <= high  # type(True) is bool: no boolean passes
 
@@ -89,6 +92,8 @@ def column_fits(column_type: str, values: list[Any]) -> bool:
         return text.isascii() or _is_utf8(text)
     if column_type == "Date":
         return set(map(type, values)) == {date} and FIRST_DATE <= min(values) and max(values) <= LAST_DATE
+    if column_type == "Float64":
+        return set(map(type, values)) == {float} and all(map(math.isfinite, values))
     low, high = INTEGER_RANGES[column_type]
     return set(map(type, values)) == {int} and low <= min(values) and max(values) <= high
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from domain.calendar import WorkingCalendar
 from domain.clock import TimeBounds
 from projections.backends import ClickHouse, ReadModelUnavailable, as_columns, quote
 from projections.case_state import CaseStates
+from projections.complaint_state import ComplaintStates, complaint_event
 from projections.review_state import ReviewStates, review_event
 from projections.checks import InvalidRow, columns_fit, fits, misfits
 from projections.ordinals import WorkdayOrdinals, calendar_range
 from projections.rows import rows_of
+from projections.state_rows import StateRows
 from projections.schema import SCHEMA_FINGERPRINT, EVENT_TABLES, TABLES
 from streams.envelope import Envelope
 
@@ -94,7 +96,10 @@ class Projector:
         self.clickhouse, self.calendar, self.name = clickhouse, calendar, name
         self.bounds = bounds or TimeBounds()
         self.ordinals = WorkdayOrdinals.of_calendar(calendar, *calendar_range(self.bounds))
-        self.case_states, self.review_states = CaseStates(clickhouse), ReviewStates(clickhouse)
+        self.case_states = CaseStates(clickhouse)
+        # the state tables folded straight from their streams' envelopes: stream -> (rows, what the fold reads)
+        self.folds = {"review": (ReviewStates(clickhouse), review_event),
+                      "complaint": (ComplaintStates(clickhouse), complaint_event)}
 
     def create_tables(self, rebuild_if_changed: bool = False) -> None:
         """Create what is missing. Read models built with other table definitions are dropped, to be
@@ -126,7 +131,8 @@ class Projector:
 
     def drop_tables(self) -> None:
         self.case_states.forget()
-        self.review_states.forget()
+        for states, _ in self.folds.values():
+            states.forget()
         for table in TABLES:
             self.clickhouse.execute(f"DROP TABLE IF EXISTS {table}")
 
@@ -161,7 +167,8 @@ class Projector:
         rejected += misfit
         rejected += self._insert(built, columns)
         self._fold_cases(built, rejected)
-        self._fold_reviews(built, rejected)
+        for stream, (states, event_of) in self.folds.items():
+            self._fold_stream(built, rejected, stream, states, event_of)
         letters = [dead_letter_row(position=item.position, stream=item.stream, aggregate_id=item.aggregate_id,
                                    version=item.version, event_type=item.event_type, error=item.error)
                    for item in unreadable]
@@ -204,24 +211,25 @@ class Projector:
         self.clickhouse.insert("case_state", list(states.values()))
         self.case_states.keep(states)
 
-    def _fold_reviews(self, built: Built, rejected: list[Rejected]) -> None:
-        """Fold the review events just written onto review_state; one whose row cannot be made or
-        would not fit is set aside as a dead letter, and its review keeps the row it had."""
+    def _fold_stream(self, built: Built, rejected: list[Rejected], stream: str, states: StateRows,
+                     event_of: Callable[[Envelope, WorkdayOrdinals], dict[str, Any]]) -> None:
+        """Fold one stream's events just written onto its state table; an event whose row cannot be made
+        or would not fit is set aside as a dead letter, and its aggregate keeps the row it had."""
         refused = {id(item.envelope) for item in rejected}
         events = []
         for envelope, _ in built:
-            if envelope.stream != "review" or id(envelope) in refused:
+            if envelope.stream != stream or id(envelope) in refused:
                 continue
             try:
-                events.append(review_event(envelope, self.ordinals))
+                events.append(event_of(envelope, self.ordinals))
             except Exception as error:  # whatever is wrong with one event is its own
                 rejected.append(Rejected(envelope, describe(error)))
         if not events:
             return
-        states = self.review_states.fold(
-            events, refuse=lambda event, error: rejected.append(Rejected(event["envelope"], describe(error))))
-        self.clickhouse.insert("review_state", list(states.values()))
-        self.review_states.keep(states)
+        folded = states.fold(events, refuse=lambda event, error: rejected.append(
+            Rejected(event["envelope"], describe(error))))
+        self.clickhouse.insert(states.table, list(folded.values()))
+        states.keep(folded)
 
     def _advance(self, position: int) -> None:
         if position > 0:

@@ -49,5 +49,21 @@ CATALOGUE_FIELDS = {
 
 
 def _catalogue_row(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    if kind in TREES:
+        return _tree_entry(kind, row)
     return {"code": row["code"], "name": row["name"],
             **{public: row[column] for column, public in CATALOGUE_FIELDS[kind].items()}}
+
+
+TREES = ("complaint_category", "area")
+
+
+def _tree_entry(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    """An entry of a tree (complaint categories, areas): its parent, depth (1 at the top) and path (the
+    codes from the top down to it); an area's coordinates, if known."""
+    entry = {"code": row["code"], "name": row["name"], "parent": row["parent_code"] or None, "depth": row["depth"],
+             "path": list(row["path"])}
+    if kind == "area":
+        located = bool(row["has_coordinates"])
+        entry.update(lat=row["lat"] if located else None, lon=row["lon"] if located else None)
+    return entry

@@ -23,7 +23,7 @@ STATE_AFTER = {
     "CaseExtended": "",
     "CaseTransferred": "",
 }
-CATALOGUE_STREAMS = ("department", "hall", "window", "staff", "item")
+CATALOGUE_STREAMS = ("department", "hall", "window", "staff", "item", "complaint_category", "area")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
 BEIJING_OFFSET = timedelta(hours=8)
@@ -99,6 +99,13 @@ def catalogue_row(envelope: Envelope) -> dict[str, Any]:
         "item_kind": payload.get("kind", "") if envelope.stream == "item" else "",
         "legal_days": payload.get("legal_days", 0),
         "promised_days": payload.get("promised_days", 0),
+        # the trees (complaint categories, areas): the path runs from the top code down to the entry
+        "parent_code": payload.get("parent") or "",
+        "depth": payload.get("depth", 0),
+        "path": payload.get("path", []),
+        "has_coordinates": int(payload.get("lat") is not None),
+        "lat": float(payload.get("lat") or 0.0),
+        "lon": float(payload.get("lon") or 0.0),
         "version": envelope.version,
         "position": envelope.position,
     }

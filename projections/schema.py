@@ -151,6 +151,70 @@ CREATE TABLE IF NOT EXISTS supervision_records (
 ) ENGINE = ReplacingMergeTree(position) PARTITION BY toYear(occurred_on) ORDER BY (occurred_on, record_id)
 """
 
+# One row per 12345 complaint (市民诉求), its state after its latest event, folded by the projector
+# (projections.complaint_state): the moment of every step (arrays where a step repeats: dispatches,
+# approved replies, callbacks), so its KPIs, clock and findings as of any moment are arithmetic on the
+# row. "Never" as in case_state. Sorted by the day it was received.
+COMPLAINT_STATE = """
+CREATE TABLE IF NOT EXISTS complaint_state (
+    complaint_id String,
+    version UInt32,
+    position UInt64,
+    state String,
+    reference String,
+    request_type String,
+    category String,
+    category_path Array(String),
+    area String,
+    area_path Array(String),
+    channel String,
+    subject_window String,
+    subject_staff String,
+    subject_department String,
+    received_us Int64,
+    received_on Date,
+    dispatch_us Array(Int64),
+    dispatch_on Array(Date),
+    dispatch_ord Array(UInt32),
+    dispatch_departments Array(String),
+    within_2h UInt8,
+    limit_days UInt16,
+    due_date Date,
+    due_ord UInt32,
+    department String,
+    answered_us Int64,
+    first_reply_us Int64,
+    first_reply_on Date,
+    first_reply_on_time UInt8,
+    replied_us Int64,
+    replied_on Date,
+    replied_ord UInt32,
+    first_redo_us Int64,
+    first_redo_on Date,
+    approval_us Array(Int64),
+    approval_on Array(Date),
+    approval_ord Array(UInt32),
+    approval_departments Array(String),
+    callback_us Array(Int64),
+    callback_on Array(Date),
+    callback_verdicts Array(String),
+    merged_us Int64,
+    merged_on Date,
+    merged_ord UInt32,
+    merged_into String,
+    problem_us Int64,
+    problem_on Date,
+    escalation_level UInt8,
+    objection_count UInt16,
+    redo_count UInt16,
+    reopen_count UInt16,
+    verified_us Int64,
+    verified_on Date,
+    valid UInt8,
+    closed_us Int64
+) ENGINE = ReplacingMergeTree(version) ORDER BY (received_on, complaint_id)
+"""
+
 CATALOGUE = """
 CREATE TABLE IF NOT EXISTS catalogue (
     entry_kind String,
@@ -164,6 +228,12 @@ CREATE TABLE IF NOT EXISTS catalogue (
     item_kind String,
     legal_days Int32,
     promised_days Int32,
+    parent_code String,
+    depth UInt8,
+    path Array(String),
+    has_coordinates UInt8,
+    lat Float64,
+    lon Float64,
     version UInt32,
     position UInt64
 ) ENGINE = ReplacingMergeTree(version) ORDER BY (entry_kind, code)
@@ -221,6 +291,7 @@ TABLES = {
     "case_state": CASE_STATE,
     "review_state": REVIEW_STATE,
     "supervision_records": SUPERVISION_RECORDS,
+    "complaint_state": COMPLAINT_STATE,
     "catalogue": CATALOGUE,
     "stream_heads": STREAM_HEADS,
     "dead_letters": DEAD_LETTERS,

@@ -12,9 +12,9 @@ from domain.clock import beijing
 
 SCHEMA_VERSION = 1
 STREAMS = ("case", "department", "hall", "window", "staff", "item", "review", "inspection", "commendation", "card",
-           "scheme_book", "assessment")
+           "scheme_book", "assessment", "complaint", "complaint_category", "area")
 # Aggregate classes whose stream name is not their class name in lower case.
-STREAM_NAMES = {"ServiceItem": "item", "SchemeBook": "scheme_book"}
+STREAM_NAMES = {"ServiceItem": "item", "SchemeBook": "scheme_book", "ComplaintCategory": "complaint_category"}
 ENVELOPE_FIELDS_OF_EVENT = {
     "originator_id", "originator_version", "originator_topic", "timestamp", "occurred_at", "actor", "previous_hash",
     "hash",
@@ -70,7 +70,8 @@ def envelope_of(event: Any, position: int) -> Envelope:
 
 def payload_of(event: Any) -> dict[str, Any]:
     """The event's own fields; personal data leaves the event store as its opaque reference only: a
-    sealed applicant becomes `applicant_ref`, a review's sealed comment (a citizen's free text) `comment_ref`."""
+    sealed applicant becomes `applicant_ref`, a review's sealed comment (a citizen's free text) `comment_ref`,
+    a complaint's sealed citizen (name, phone and what they said) `citizen_ref`."""
     payload: dict[str, Any] = {}
     for name, value in vars(event).items():
         if name in ENVELOPE_FIELDS_OF_EVENT:
