@@ -53,7 +53,7 @@ class Complaint(SunlightAggregate):
         self.reply: str | None = None
         self.replied_at: datetime | None = None
         self.replied_on_time: bool | None = None
-        self.answered_at: datetime | None = None  # the direct answer (at most one: nothing follows it but a callback)
+        self.answered_at: datetime | None = None  # the direct answer (at most one: it is never dispatched after)
         # The first reply, a department's or a direct answer, whichever came first, and whether it was on time.
         self.first_replied_at: datetime | None = None
         self.first_reply_on_time: bool | None = None

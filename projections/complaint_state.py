@@ -37,7 +37,7 @@ def new_complaint(complaint_id: str) -> Row:
 
 def folded(state: Row, event: Row) -> Row:
     """The complaint's row after one more event, as a new dict; InvalidRow if it would not fit the table."""
-    row = {**state, "version": event["version"], "position": event["position"]}
+    row = {**state, "version": event["version"], "position": event["position"], "updated_on": event["on"]}
     APPLY[event["event_type"]](row, event, event["payload"])
     return checked("complaint_state", row)
 

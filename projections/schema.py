@@ -173,6 +173,7 @@ CREATE TABLE IF NOT EXISTS complaint_state (
     subject_department String,
     received_us Int64,
     received_on Date,
+    updated_on Date,
     dispatch_us Array(Int64),
     dispatch_on Array(Date),
     dispatch_ord Array(UInt32),
