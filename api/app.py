@@ -10,10 +10,9 @@ from api.bootstrap import Deployment
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodySizeLimit
 from api.routes import (
-    applicants, audit, cards, cases, catalogue, commendations, findings, inspections, metrics, reviews, schemes, scores,
-    system, warnings,
+    applicants, audit, cards, cases, catalogue, commendations, complaint_figures, complaints, findings, inspections,
+    metrics, reviews, schemes, scores, system, warnings,
 )
-from api.routes import complaints
 
 
 def create_app(deployment: Deployment) -> FastAPI:
@@ -28,8 +27,8 @@ def create_app(deployment: Deployment) -> FastAPI:
     app.state.deployment = deployment
     app.add_middleware(BodySizeLimit)
     install_error_handlers(app)
+    # complaint_figures before complaints: /complaints/kpis is not a complaint's id
     for module in (system, catalogue, cases, reviews, inspections, commendations, cards, schemes, warnings, metrics,
-                   findings, scores, applicants, audit):
+                   findings, scores, complaint_figures, complaints, applicants, audit):
         app.include_router(module.router)
-    app.include_router(complaints.router)
     return app

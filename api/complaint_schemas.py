@@ -174,3 +174,103 @@ class ComplaintHistoryPublic(BaseModel):
     id: str
     reference: str
     events: list[ComplaintEventPublic]
+
+
+# -- the queue, KPIs and hot spots (from the read models) ------------------------------------------
+
+
+class ComplaintListed(BaseModel):
+    """A complaint in the queue, as it stands now (its citizen, words and history: GET /complaints/{id})."""
+
+    id: str
+    reference: str
+    type: str
+    category: str
+    area: str
+    channel: str
+    state: str
+    department: str | None
+    due_date: date | None
+    remaining_workdays: int | None
+    overdue: bool
+    escalation_level: int
+    problem: bool
+    redo_count: int
+    reopen_count: int
+    objection_count: int
+    dispatched_within_2h: bool | None
+    replied_on_time: bool | None  # the first reply's
+    merged_into: str | None
+    subject: SubjectPublic | None
+    received_at: datetime
+
+
+class ComplaintsPublic(BaseModel):
+    items: list[ComplaintListed]
+    count: int
+    limit: int
+    offset: int
+
+
+class ComplaintFiguresPublic(BaseModel):
+    """The 12345 KPIs of a group or of everything; rates are fractions, null with nothing to divide."""
+
+    received: int
+    dispatched: int
+    dispatched_within_2h: int
+    dispatch_rate_2h: float | None
+    replied: int
+    replied_on_time: int
+    on_time_reply_rate: float | None
+    redo: int
+    redo_rate: float | None
+    callbacks: int
+    satisfied: int
+    basically_satisfied: int
+    unsatisfied: int
+    satisfaction_rate: float | None
+    merged: int
+    problem: int
+
+
+class GroupComplaintFiguresPublic(ComplaintFiguresPublic):
+    key: str
+    name: str
+
+
+class ComplaintKpisPublic(BaseModel):
+    model_config = {"populate_by_name": True}
+
+    first: date = Field(alias="from", serialization_alias="from")
+    last: date = Field(alias="to", serialization_alias="to")
+    by: str | None
+    level: int
+    as_of: datetime
+    items: list[GroupComplaintFiguresPublic]
+    total: ComplaintFiguresPublic
+
+
+class SeriesPoint(BaseModel):
+    start: date
+    count: int
+
+
+class HotspotPublic(BaseModel):
+    key: str
+    name: str
+    count: int
+    series: list[SeriesPoint]
+    previous_count: int
+    change: float | None  # (count − previous_count) / previous_count; null when previous_count is 0
+
+
+class HotspotsPublic(BaseModel):
+    model_config = {"populate_by_name": True}
+
+    first: date = Field(alias="from", serialization_alias="from")
+    last: date = Field(alias="to", serialization_alias="to")
+    by: str
+    level: int
+    period: str
+    as_of: datetime
+    items: list[HotspotPublic]

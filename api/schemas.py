@@ -327,6 +327,7 @@ class FindingPublic(BaseModel):
     staff: str | None
     detail: str
     review_id: str | None = None  # the review behind a review finding (review_unverified, rectification_overdue)
+    complaint_id: str | None = None  # the complaint of a 12345 finding (dispatch_late, reply_overdue, callback_late)
 
 
 class FindingsPublic(BaseModel):

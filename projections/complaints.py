@@ -113,7 +113,6 @@ def complaint_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_o
                 f"callback_on, callback_us, callback_verdicts)))")
 
     first_dispatch = f"(length(dispatch_us) > 0 AND {dated('dispatch_on[1]', 'dispatch_us[1]')})"
-    scope = f" AND has(dispatch_departments, {quote(department)})" if department else ""
     rows = clickhouse.query(f"""
 SELECT {group_key(by, level, moment)} AS key,
     toInt64(countIf({dated('received_on', 'received_us')})) AS received,
@@ -127,7 +126,7 @@ SELECT {group_key(by, level, moment)} AS key,
     toInt64(countIf({dated('merged_on', 'merged_us')})) AS merged,
     toInt64(countIf({dated('problem_on', 'problem_us')})) AS problem
 FROM complaint_state FINAL
-WHERE received_on <= {day_literal(last)} AND updated_on >= {day_literal(first)} AND received_us <= {moment}{scope}
+WHERE received_on <= {day_literal(last)} AND updated_on >= {day_literal(first)} AND received_us <= {moment}{sent_to(department)}
 GROUP BY key
 """)
     counts = {row.pop("key"): ComplaintCounts(**row) for row in rows}
@@ -139,8 +138,13 @@ GROUP BY key
 PERIOD_STARTS = {"day": "received_on", "week": "toMonday(received_on)", "month": "toStartOfMonth(received_on)"}
 
 
-def hotspot_counts(clickhouse: ClickHouse, *, by: str, level: int, first: date, last: date,
-                   as_of: datetime) -> list[dict[str, Any]]:
+def sent_to(department: str | None) -> str:
+    """A department user's scope: the complaints ever dispatched to it."""
+    return f" AND has(dispatch_departments, {quote(department)})" if department else ""
+
+
+def hotspot_counts(clickhouse: ClickHouse, *, by: str, level: int, first: date, last: date, as_of: datetime,
+                   department: str | None = None) -> list[dict[str, Any]]:
     """Per key: the complaints received in [first, last] and in the stretch of the same length just
     before it (each by the moment)."""
     moment, before = microseconds(as_of), first - timedelta(days=(last - first).days + 1)
@@ -149,13 +153,13 @@ SELECT {group_key(by, level, moment)} AS key,
     toInt64(countIf(received_on >= {day_literal(first)})) AS count,
     toInt64(countIf(received_on < {day_literal(first)})) AS previous_count
 FROM complaint_state FINAL
-WHERE received_on BETWEEN {day_literal(before)} AND {day_literal(last)} AND received_us <= {moment}
+WHERE received_on BETWEEN {day_literal(before)} AND {day_literal(last)} AND received_us <= {moment}{sent_to(department)}
 GROUP BY key
 """)
 
 
 def hotspot_series(clickhouse: ClickHouse, keys: list[str], *, by: str, level: int, first: date, last: date,
-                   period: str, as_of: datetime) -> dict[str, dict[date, int]]:
+                   period: str, as_of: datetime, department: str | None = None) -> dict[str, dict[date, int]]:
     """Per key among `keys`: the complaints received in [first, last] per period start."""
     if not keys:
         return {}
@@ -165,7 +169,7 @@ def hotspot_series(clickhouse: ClickHouse, keys: list[str], *, by: str, level: i
 SELECT key, start, toInt64(count()) AS count FROM (
     SELECT {group_key(by, level, moment)} AS key, {PERIOD_STARTS[period]} AS start
     FROM complaint_state FINAL
-    WHERE received_on BETWEEN {day_literal(first)} AND {day_literal(last)} AND received_us <= {moment}
+    WHERE received_on BETWEEN {day_literal(first)} AND {day_literal(last)} AND received_us <= {moment}{sent_to(department)}
 ) AS received
 WHERE key IN ({listed})
 GROUP BY key, start
@@ -177,14 +181,14 @@ GROUP BY key, start
 
 
 def hotspots_of(clickhouse: ClickHouse, *, by: str, level: int, first: date, last: date, period: str, top: int,
-                as_of: datetime) -> list[Hotspot]:
+                as_of: datetime, department: str | None = None) -> list[Hotspot]:
     """The `top` keys by complaints received in [first, last] (ties by key), each with its series per
     period, the previous stretch's count and the change, as domain.complaint_kpis.hotspots defines them."""
-    received = [row for row in hotspot_counts(clickhouse, by=by, level=level, first=first, last=last, as_of=as_of)
-                if row["count"] > 0]
+    received = [row for row in hotspot_counts(clickhouse, by=by, level=level, first=first, last=last, as_of=as_of,
+                                              department=department) if row["count"] > 0]
     hottest = sorted(received, key=lambda row: (-row["count"], row["key"]))[:top]
     series = hotspot_series(clickhouse, [row["key"] for row in hottest], by=by, level=level, first=first, last=last,
-                            period=period, as_of=as_of)
+                            period=period, as_of=as_of, department=department)
     starts = period_starts(first, last, period)
     return [Hotspot(row["key"], row["count"], [(start, series[row["key"]].get(start, 0)) for start in starts],
                     row["previous_count"], rounded_ratio(row["count"] - row["previous_count"], row["previous_count"],

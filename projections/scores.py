@@ -12,7 +12,7 @@ Who each rule is charged to (issue 7 §3):
 | `bad_review` (valid: rating ≤ 2, not overturned; month of the review) | the case's accepting window | its accepting staff |
 | `rectification_overdue` | the review's window | the review's staff |
 | `inspection.<kind>`, `card.<colour>`, `commendation.<kind>` | the window | the staff member, when named |
-| `complaint` | none until complaints exist | none |
+| `complaint` (verified valid; month of the verification) | the subject's window | the subject's staff member |
 
 A ref is the id of the case, review, inspection, card or commendation behind it; a late entry is
 one per event, so its ref is `<case id>#<version>` (a case entered late twice counts twice).
@@ -95,6 +95,10 @@ def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: da
     for finding in review_findings(clickhouse, first=first, last=last, as_of=month_end, verify_days=verify_days):
         if finding.kind == "rectification_overdue" and finding.review_id:
             charge("rectification_overdue", finding.review_id, finding.window, finding.staff)
+    for complaint in verified_complaints(clickhouse, first=first, last=last, as_of=as_of):
+        charge("complaint", complaint["complaint_id"], complaint["subject_window"], complaint["subject_staff"])
+        if complaint["subject_staff"]:
+            disqualified.add(complaint["subject_staff"])
     # records are dated by day: those dated after the moment asked about are left out
     for record in month_records(clickhouse, first=first, last=min(last, local_date(as_of))):
         charge(f"{record['record_kind']}.{record['kind']}", record["record_id"], record["window_code"],
@@ -147,3 +151,15 @@ ORDER BY case_id, version
 """)
     return [{"case_id": row["case_id"], "version": row["version"],
              "window": row["c_window"] if row["c_accepted"] else ""} for row in rows]
+
+
+def verified_complaints(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime) -> list[dict[str, Any]]:
+    """The 12345 complaints verified as valid against a window or staff member in the period (by the
+    verification's date, by the moment)."""
+    return clickhouse.query(f"""
+SELECT complaint_id, subject_window, subject_staff
+FROM complaint_state FINAL
+WHERE verified_on BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})
+    AND verified_us <= {microseconds(as_of)} AND valid = 1
+ORDER BY complaint_id
+""")

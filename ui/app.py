@@ -24,20 +24,27 @@ except ImportError:  # `streamlit run ui/app.py` puts ui/ (not the repo root) on
     from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
     from ui.session import Translate, api_url, log_out, may_open
 
-# files under views/, the first is the home page; the menu's sections: cases, then scores and supervision
+# files under views/, the first is the home page; the menu's sections: cases, scores and supervision, 12345
 CASE_PAGES = ("warnings", "figures", "findings", "trace")
 ASSESSMENT_PAGES = ("scores", "assessments", "reviews", "supervision", "what_if")
-PAGES = CASE_PAGES + ASSESSMENT_PAGES
+HOTLINE_PAGES = ("complaints", "complaint_trace", "complaint_kpis", "hotspots", "complaint_map")
+PAGES = CASE_PAGES + ASSESSMENT_PAGES + HOTLINE_PAGES
 # Material icons ship with Streamlit; emoji depend on the fonts of the desk's computer
 PAGE_ICONS = {"warnings": ":material/alarm:", "figures": ":material/bar_chart:", "findings": ":material/policy:",
               "trace": ":material/timeline:", "scores": ":material/leaderboard:",
               "assessments": ":material/badge:", "reviews": ":material/thumb_down:",
-              "supervision": ":material/fact_check:", "what_if": ":material/tune:"}
+              "supervision": ":material/fact_check:", "what_if": ":material/tune:",
+              "complaints": ":material/support_agent:", "complaint_trace": ":material/manage_search:",
+              "complaint_kpis": ":material/monitoring:", "hotspots": ":material/local_fire_department:",
+              "complaint_map": ":material/map:"}
 # keyed widgets whose option labels depend on the language (see relabel_widgets)
 LABELLED_WIDGETS = ("f_level", "f_hall", "f_department", "f_window", "m_month", "m_by",
                     "fd_kind", "fd_window", "fd_department", "sc_month", "as_month", "rv_state", "rv_window",
                     "rv_staff", "rv_outcome", "sv_month", "sv_inspection_staff", "sv_inspection_choice",
-                    "sv_commendation_staff", "sv_commendation_choice", "sv_card_staff", "sv_card_choice", "wi_month")
+                    "sv_commendation_staff", "sv_commendation_choice", "sv_card_staff", "sv_card_choice", "wi_month",
+                    "cq_state", "cq_department", "cq_in_channel", "cq_in_type", "cq_in_window", "cq_in_staff",
+                    "cq_in_department", "cq_review_approved", "cq_callback_verdict", "cq_escalate_level",
+                    "cq_verify_valid", "ck_by", "ck_level", "hs_by", "hs_level", "hs_period", "mp_level")
 
 
 def relabel_widgets() -> None:
@@ -111,7 +118,8 @@ def navigation(t: Translate):
         return [st.Page(here / "views" / f"{name}.py", title=t(f"page_{name}"), icon=PAGE_ICONS[name],
                         url_path=name, default=name == PAGES[0]) for name in names if may_open(name, user_roles)]
 
-    sections = {t("app_title"): pages(CASE_PAGES), t("section_assessment"): pages(ASSESSMENT_PAGES)}
+    sections = {t("app_title"): pages(CASE_PAGES), t("section_assessment"): pages(ASSESSMENT_PAGES),
+                t("section_hotline"): pages(HOTLINE_PAGES)}
     return st.navigation({title: section for title, section in sections.items() if section})
 
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import httpx
 
-CATALOGUE_KINDS = ("halls", "departments", "windows", "staff", "items")
+CATALOGUE_KINDS = ("halls", "departments", "windows", "staff", "items", "complaint-categories", "areas")
 
 
 class ApiError(Exception):
@@ -125,7 +125,8 @@ class SunlightClient:
         return self._request("GET", "/warnings", params=filters)
 
     def catalogue(self, kind: str) -> list[dict]:
-        """The items of one catalogue: halls, departments, windows, staff or items."""
+        """The items of one catalogue: halls, departments, windows, staff, items, or the two trees of the
+        12345 hotline, complaint-categories and areas (`parent`, `depth`, `path`; an area's `lat`, `lon`)."""
         if kind not in CATALOGUE_KINDS:
             raise ValueError(f"unknown catalogue {kind!r}; expected one of {CATALOGUE_KINDS}")
         return self._request("GET", f"/catalogue/{kind}").get("items", [])
@@ -243,3 +244,81 @@ class SunlightClient:
     def cards(self, start: date | str | None = None, end: date | str | None = None, **filters: Any) -> dict:
         """GET /cards; filters: window, staff, limit, offset (None omitted)."""
         return self._request("GET", "/cards", params={"from": start, "to": end, **filters})
+
+    # -- 12345 complaints (市民诉求, issue 8) -----------------------------------------------------
+
+    def complaints(self, start: date | str | None = None, end: date | str | None = None, *,
+                   state: str | None = None, department: str | None = None, overdue: bool | None = None,
+                   problem: bool | None = None, limit: int | None = None, offset: int | None = None) -> dict:
+        """GET /complaints: the complaints received start..end (inclusive), one page in `items`, all in `count`."""
+        return self._request("GET", "/complaints", params={
+            "from": start, "to": end, "state": state, "department": department, "overdue": overdue,
+            "problem": problem, "limit": limit, "offset": offset})
+
+    def complaint(self, complaint_id: str, as_of: datetime | str | None = None) -> dict:
+        """GET /complaints/{id} (the id or the reference 12345-YYYYMMDD-NNNN), as it stood at `as_of`."""
+        return self._request("GET", f"/complaints/{_quote(complaint_id)}", params={"as_of": as_of})
+
+    def complaint_history(self, complaint_id: str) -> dict:
+        """GET /complaints/{id}/history: its events in order, both times, actor, keyed hashes."""
+        return self._request("GET", f"/complaints/{_quote(complaint_id)}/history")
+
+    def receive_complaint(self, *, channel: str, type: str, category: str, area: str, content: str,
+                          citizen: dict | None = None, subject: dict | None = None) -> dict:
+        """POST /complaints (受理): a citizen's request from a channel; 201 with its reference."""
+        return self._request("POST", "/complaints", json=_body(channel=channel, type=type, category=category,
+                                                               area=area, content=content, citizen=citizen,
+                                                               subject=subject))
+
+    def answer_complaint(self, complaint_id: str, reply: str) -> dict:
+        """POST /complaints/{id}/answer (直接答复 by the hotline)."""
+        return self._request("POST", f"/complaints/{_quote(complaint_id)}/answer", json={"reply": reply})
+
+    def dispatch_complaint(self, complaint_id: str, department: str) -> dict:
+        """POST /complaints/{id}/dispatch (转办, 改派 after an objection)."""
+        return self._request("POST", f"/complaints/{_quote(complaint_id)}/dispatch", json={"department": department})
+
+    def object_complaint(self, complaint_id: str, reason: str) -> dict:
+        """POST /complaints/{id}/object (退单 by the department that holds it)."""
+        return self._request("POST", f"/complaints/{_quote(complaint_id)}/object", json={"reason": reason})
+
+    def reply_complaint(self, complaint_id: str, reply: str) -> dict:
+        """POST /complaints/{id}/reply (答复 by the department that holds it)."""
+        return self._request("POST", f"/complaints/{_quote(complaint_id)}/reply", json={"reply": reply})
+
+    def review_complaint(self, complaint_id: str, approved: bool, note: str | None = None) -> dict:
+        """POST /complaints/{id}/review: approved → awaiting callback, else 退回重办."""
+        return self._request("POST", f"/complaints/{_quote(complaint_id)}/review",
+                             json=_body(approved=bool(approved), note=note))
+
+    def call_back_complaint(self, complaint_id: str, verdict: str, note: str | None = None) -> dict:
+        """POST /complaints/{id}/callback (回访): satisfied, basically_satisfied or unsatisfied."""
+        return self._request("POST", f"/complaints/{_quote(complaint_id)}/callback",
+                             json=_body(verdict=verdict, note=note))
+
+    def merge_complaint(self, complaint_id: str, into: str) -> dict:
+        """POST /complaints/{id}/merge (并单) into a master, by its id or reference."""
+        return self._request("POST", f"/complaints/{_quote(complaint_id)}/merge", json={"into": into})
+
+    def escalate_complaint(self, complaint_id: str, level: int, note: str | None = None) -> dict:
+        """POST /complaints/{id}/escalate (督办) to level 1, 2 or 3 (the level only rises)."""
+        return self._request("POST", f"/complaints/{_quote(complaint_id)}/escalate",
+                             json=_body(level=int(level), note=note))
+
+    def verify_complaint(self, complaint_id: str, valid: bool, note: str | None = None) -> dict:
+        """POST /complaints/{id}/verify (核实 against the window or staff it names), once."""
+        return self._request("POST", f"/complaints/{_quote(complaint_id)}/verify",
+                             json=_body(valid=bool(valid), note=note))
+
+    def complaint_kpis(self, start: date | str, end: date | str, by: str | None = None,
+                       level: int | None = None) -> dict:
+        """GET /complaints/kpis: the hotline's figures of start..end per `by` group (department, category, area,
+        type or channel; categories and areas at `level`) in `items`, and for everything in `total`."""
+        return self._request("GET", "/complaints/kpis", params={"from": start, "to": end, "by": by, "level": level})
+
+    def complaint_hotspots(self, start: date | str, end: date | str, by: str, *, level: int | None = None,
+                           period: str | None = None, top: int | None = None) -> dict:
+        """GET /complaints/hotspots: the `top` categories or areas by count in start..end, each with its series
+        per day, week or month and the count of the stretch before."""
+        return self._request("GET", "/complaints/hotspots", params={
+            "from": start, "to": end, "by": by, "level": level, "period": period, "top": top})

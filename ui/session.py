@@ -19,6 +19,12 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "reviews": frozenset({"supervisor", "department", "admin"}),
     "supervision": frozenset({"supervisor", "admin"}),
     "what_if": frozenset({"supervisor", "admin"}),
+    # 12345 hotline (issue 8)
+    "complaints": frozenset({"hotline", "department", "supervisor", "admin"}),
+    "complaint_trace": frozenset({"hotline", "department", "supervisor", "admin", "auditor"}),
+    "complaint_kpis": frozenset({"supervisor", "auditor", "admin", "hotline", "department"}),
+    "hotspots": frozenset({"supervisor", "auditor", "admin", "hotline", "department"}),
+    "complaint_map": frozenset({"supervisor", "auditor", "admin", "hotline", "department"}),
 }
 NOTICE_KEY = "notice"
 

@@ -17,6 +17,7 @@ from domain.findings import Finding, talk_required_findings
 from domain.clock import beijing
 from domain.metrics import period_as_of
 from api.monthly_scores import month_before, talks_after
+from projections.complaints import complaint_findings_in
 from projections.findings import findings
 from projections.queries import catalogue
 from projections.reviews import review_findings
@@ -24,9 +25,10 @@ from projections.reviews import review_findings
 router = APIRouter(tags=["findings"])
 
 Kind = Literal["overdue", "late_entry", "late_supplement_request", "materials_overdue", "review_unverified",
-               "rectification_overdue", "talk_required"]
+               "rectification_overdue", "talk_required", "dispatch_late", "reply_overdue", "callback_late"]
 REVIEW_KINDS = ("review_unverified", "rectification_overdue")
 CASE_KINDS = ("overdue", "late_entry", "late_supplement_request", "materials_overdue")
+COMPLAINT_KINDS = ("dispatch_late", "reply_overdue", "callback_late")
 
 
 @router.get("/findings", response_model=FindingsPublic)
@@ -61,9 +63,12 @@ def all_findings(deployment: Deployment, first: date, last: date, kind: str | No
     if kind is None or kind in REVIEW_KINDS:
         found += review_findings(deployment.clickhouse, first=first, last=last, as_of=as_of,
                                  verify_days=deployment.centre.verify_days)
+    if kind is None or kind in COMPLAINT_KINDS:
+        found += complaint_findings_in(deployment.clickhouse, first=first, last=last, as_of=as_of)
     if kind is None or kind == "talk_required":
         found += talks(deployment, first, min(last, beijing(deployment.centre.clock()).date()))
-    return sorted(found, key=lambda finding: (finding.date, finding.kind, finding.case_id or "", finding.window or ""))
+    return sorted(found, key=lambda finding: (finding.date, finding.kind, finding.case_id or finding.complaint_id or "",
+                                              finding.window or ""))
 
 
 def talks(deployment: Deployment, first: date, last: date) -> list[Finding]:
