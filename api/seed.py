@@ -11,6 +11,7 @@ import random
 import sys
 from datetime import date, datetime, time, timedelta
 
+from api.seed_complaints import seed_complaints
 from api.seed_supervision import seed_supervision
 from domain.application import ServiceCentre
 from domain.base import Actor
@@ -93,6 +94,7 @@ def seed_demo_centre(centre: ServiceCentre, *, today: datetime | None = None, ca
             show_progress(done, len(plans))
     served = [centre.case(case.id) for case in seeded if case is not None]
     seed_supervision(centre, served, staff, today=today, seed=seed + 2)
+    seed_complaints(centre, today=today, seed=seed + 3, count=max(20, cases // 2))
     return len(plans)
 
 

@@ -139,3 +139,16 @@ def test_served_cases_are_reviewed_and_windows_supervised(demo):
     assert kinds["Inspection.Recorded"] >= 5 and kinds["Commendation.Recorded"] >= 2
     worked = {type(event).__qualname__ for event in events if type(event).__qualname__.startswith("Review.")}
     assert {"Review.Given", "Review.Verified"} <= worked
+
+
+def test_the_hotline_has_two_months_of_requests_through_their_life(demo):
+    centre, _ = demo
+    events = stored_events(centre)
+    received = [event for event in events if type(event).__qualname__ == "Complaint.Received"]
+    assert len(received) >= CASES // 2 - 10
+    kinds = Counter(type(event).__qualname__ for event in events if type(event).__qualname__.startswith("Complaint"))
+    assert {"Complaint.Dispatched", "Complaint.Replied", "Complaint.Reviewed", "Complaint.CalledBack",
+            "Complaint.Answered"} <= set(kinds)
+    verdicts = Counter(event.verdict for event in events if type(event).__qualname__ == "Complaint.CalledBack")
+    assert verdicts["satisfied"] + verdicts["basically_satisfied"] >= 0.7 * sum(verdicts.values())
+    assert all(event.occurred_at <= beijing(TODAY) for event in events)
