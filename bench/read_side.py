@@ -29,7 +29,9 @@ from domain.metrics import period_as_of  # noqa: E402
 from domain.scheme import load_default_scheme  # noqa: E402
 from domain.scoring import score_subjects, talks_required  # noqa: E402
 from projections import cases  # noqa: E402
+from projections.complaints import complaint_counts_by, complaint_findings_in, hotspots_of  # noqa: E402
 from projections.findings import findings  # noqa: E402
+from projections.reviews import review_findings  # noqa: E402
 from projections.metrics import case_counts_by  # noqa: E402
 from projections.scores import month_subjects  # noqa: E402
 from projections.backends import ChdbClickHouse, ServerClickHouse  # noqa: E402
@@ -54,6 +56,7 @@ def questions(now: datetime) -> dict:
     year_ago = now - timedelta(days=365)
     last = now.date().replace(day=1) - timedelta(days=1)  # the last full month
     first = last.replace(day=1)
+    quarter_first = (first - timedelta(days=62)).replace(day=1)  # the last three full months
     month_end = period_as_of(last, now)
     return {
         "/warnings now": lambda store: cases.warnings(store, now, POLICY, CALENDAR, limit=100),
@@ -61,8 +64,16 @@ def questions(now: datetime) -> dict:
         "/metrics/cases month by window": lambda store: case_counts_by(
             store, first=first, last=last, as_of=month_end, policy=POLICY, by="window"),
         "/findings month": lambda store: findings(store, first=first, last=last, as_of=month_end),
+        "/findings month, every kind but talks": lambda store: (
+            findings(store, first=first, last=last, as_of=month_end)
+            + review_findings(store, first=first, last=last, as_of=month_end, verify_days=2)
+            + complaint_findings_in(store, first=first, last=last, as_of=month_end)),
         "/scores/windows month": lambda store: scored(store, "window", first, now),
         "/assessments/staff month": lambda store: scored(store, "staff", first, now),
+        "/complaints/kpis month by department": lambda store: complaint_counts_by(
+            store, first=first, last=last, as_of=month_end, by="department"),
+        "/complaints/hotspots quarter by category": lambda store: hotspots_of(
+            store, by="category", level=2, first=quarter_first, last=last, period="week", top=10, as_of=month_end),
     }
 
 

@@ -208,6 +208,75 @@ FROM (
 """
 
 
+COMPLAINT_CLASSES, COMPLAINT_ITEMS, DISTRICTS, STREETS = 9, 20, 10, 10
+
+
+# 82% satisfied or basically satisfied, as the seeds report for dispatched matters
+CALLBACK_VERDICTS = ["satisfied"] * 6 + ["basically_satisfied"] * 2 + ["unsatisfied"] * 2
+
+
+def once(expr: str) -> str:
+    """A one-element array of `expr`, empty for a merged complaint (ClickHouse 18.16 will not mix an
+    empty array literal with a typed one in if())."""
+    return f"arraySlice([{expr}], 1, if(merged, 0, 1))"
+
+
+def complaints_sql(first: int, count: int, start_day: date, days: int) -> str:
+    """complaint_state rows for complaints first .. first+count-1, received over `days` days from
+    start_day: a 12345 of 9 classes × 20 items and 10 districts × 10 streets; nine in ten dispatched
+    within 2 hours to one of the departments, replied after 1–20 days (due in 10), most approved and
+    called back the next day (82% satisfied or basically), one in ten sent back once, 3% merged, 1%
+    problem tickets. Dates are calendar days (the working-day ordinals are approximate)."""
+    never, no_date = "toInt64(9223372036854775807)", "toDate(0)"
+    day0 = (start_day - date(1970, 1, 1)).days
+    h = "cityHash64(number, {})".format
+    return f"""
+INSERT INTO complaint_state (complaint_id, version, position, state, reference, request_type, category, category_path,
+    area, area_path, channel, subject_window, subject_staff, subject_department, received_us, received_on, updated_on,
+    dispatch_us, dispatch_on, dispatch_ord, dispatch_departments, within_2h, limit_days, due_date, due_ord, department,
+    answered_us, first_reply_us, first_reply_on, first_reply_on_time, replied_us, replied_on, replied_ord,
+    first_redo_us, first_redo_on, approval_us, approval_on, approval_ord, approval_departments, callback_us,
+    callback_on, callback_verdicts, merged_us, merged_on, merged_ord, merged_into, problem_us, problem_on,
+    escalation_level, objection_count, redo_count, reopen_count, verified_us, verified_on, valid, closed_us)
+SELECT concat('30000000-0000-4000-8000-', substring(toString(1000000000000 + number), 2)),
+    4, 0, if(merged, 'merged', if(replied_day <= today, 'closed', 'dispatched')),
+    concat('12345-', toString(number)), ['enquiry', 'help', 'suggestion', 'complaint', 'report'][{h(1)} % 5 + 1],
+    item, [class, item], street, [district, street], ['phone', 'web', 'wechat', 'app', 'board', 'mail'][{h(2)} % 6 + 1],
+    '', '', '', received_us, received_on, received_on + 22,
+    {once('dispatch_us')}, {once('toDate(intDiv(dispatch_us, 86400000000))')}, {once('day_ord')},
+    {once('department')}, toUInt8(NOT merged AND {h(3)} % 10 < 9), 10, received_on + 14,
+    toUInt32(day_ord + 10), if(merged, '', department),
+    {never}, if(merged, {never}, reply_us), if(merged, {no_date}, replied_day), toUInt8(reply_days <= 14),
+    if(merged, {never}, reply_us), if(merged, {no_date}, replied_day), toUInt32(day_ord + reply_days),
+    if(redo, reply_us + 3600000000, {never}), if(redo, replied_day, {no_date}),
+    {once('reply_us + 7200000000')}, {once('replied_day')}, {once('toUInt32(day_ord + reply_days)')},
+    {once('department')}, {once('reply_us + 86400000000')}, {once('replied_day + 1')},
+    {once('verdict')},
+    if(merged, received_us + 3600000000, {never}), if(merged, received_on, {no_date}), toUInt32(day_ord),
+    '', if(problem, received_us + 86400000000, {never}), if(problem, received_on + 1, {no_date}),
+    toUInt8(problem), 0, toUInt16(redo), 0, {never}, {no_date}, 0, {never}
+FROM (
+    SELECT *, toDate({day0} + received_day) AS received_on,
+        (toInt64({day0} + received_day) * 86400 + 3600 + {h(5)} % 36000) * 1000000 AS received_us,
+        received_us + (if({h(3)} % 10 < 9, 600, 9000) + {h(6)} % 3600) * 1000000 AS dispatch_us,
+        toUInt32(received_day * 5 / 7) AS day_ord, toDate({day0} + received_day + reply_days) AS replied_day,
+        received_us + reply_days * 86400000000 AS reply_us,
+        {h(7)} % 100 < 3 AS merged, {h(8)} % 100 < 1 AS problem, {h(9)} % 10 = 0 AS redo
+    FROM (
+        SELECT number, {h(10)} % {days} AS received_day, 1 + {h(11)} % 20 AS reply_days,
+            {sql_array(CALLBACK_VERDICTS)}[{h(4)} % {len(CALLBACK_VERDICTS)} + 1] AS verdict,
+            concat('C', toString({h(12)} % {COMPLAINT_CLASSES} + 1)) AS class,
+            concat(class, '-', toString({h(13)} % {COMPLAINT_ITEMS} + 1)) AS item,
+            concat('A', toString({h(14)} % {DISTRICTS} + 1)) AS district,
+            concat(district, '-', toString({h(15)} % {STREETS} + 1)) AS street,
+            {sql_array(DEPARTMENTS)}[{h(16)} % {len(DEPARTMENTS)} + 1] AS department,
+            toDate({day0 + days}) AS today
+        FROM numbers({first}, {count})
+    )
+)
+"""
+
+
 def catalogue_rows() -> list[dict]:
     def row(kind, code, name="", **fields):
         base = {"entry_kind": kind, "code": code, "name": name or code, "level": "", "hall_code": "",
@@ -228,8 +297,9 @@ def catalogue_rows() -> list[dict]:
     return rows
 
 
-def build(store: ClickHouse, cases: int, today: date, progress: bool = True) -> Projector:
-    """Replace the read models in `store` with `cases` synthetic cases accepted over two years up to today."""
+def build(store: ClickHouse, cases: int, today: date, progress: bool = True, complaints: int | None = None) -> Projector:
+    """Replace the read models in `store` with `cases` synthetic cases accepted over two years up to today,
+    and `complaints` 12345 complaints over the same two years (as many as cases unless said)."""
     calendar = WorkingCalendar()
     projector = Projector(store, calendar, TimeBounds())
     projector.drop_tables()
@@ -248,9 +318,17 @@ def build(store: ClickHouse, cases: int, today: date, progress: bool = True) -> 
             sys.stderr.write(f"\r  synthetic cases [{bar:<30}] {done:,}/{cases:,}")
             sys.stderr.flush()
     store.execute(supervision_sql(start_ord, today_ord))
+    complaints = cases if complaints is None else complaints
+    for first in range(0, complaints, CHUNK):
+        store.execute(complaints_sql(first, min(CHUNK, complaints - first), today - timedelta(days=730), 730))
+        if progress:
+            done = min(first + CHUNK, complaints)
+            sys.stderr.write(f"\r  synthetic complaints [{'#' * (30 * done // complaints):<30}] {done:,}/{complaints:,}")
+            sys.stderr.flush()
     # A store that has been running has merged its parts in the background; do it now.
     store.execute("OPTIMIZE TABLE case_state FINAL")
     store.execute("OPTIMIZE TABLE review_state FINAL")
+    store.execute("OPTIMIZE TABLE complaint_state FINAL")
     if progress:
         sys.stderr.write("\n")
     return projector
@@ -269,15 +347,18 @@ def main() -> None:
     parser.add_argument("--cases", type=int, required=True)
     parser.add_argument("--data", type=Path, help="a data folder for `sunlight api --data` (chDB)")
     parser.add_argument("--clickhouse", help="a ClickHouse server database URL instead")
+    parser.add_argument("--complaints", type=int, help="12345 complaints (default: as many as cases)")
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
     options = parser.parse_args()
     store = open_store(options.data, options.clickhouse)
     started = time.perf_counter()
-    build(store, options.cases, options.today)
+    build(store, options.cases, options.today, complaints=options.complaints)
     rows = store.query("SELECT count() AS events FROM case_events")[0]["events"]
     states = store.query("SELECT count() AS cases FROM case_state")[0]["cases"]
     reviews = store.query("SELECT count() AS reviews FROM review_state")[0]["reviews"]
-    print(f"{options.cases:,} cases ({states:,} case_state rows, {reviews:,} reviews), {rows:,} events in "
+    complaints = store.query("SELECT count() AS complaints FROM complaint_state")[0]["complaints"]
+    print(f"{options.cases:,} cases ({states:,} case_state rows, {reviews:,} reviews, {complaints:,} complaints), "
+          f"{rows:,} events in "
           f"{time.perf_counter() - started:.1f} s")
     store.close()
 
