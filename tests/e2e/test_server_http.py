@@ -249,3 +249,44 @@ def test_a_cases_life_the_months_figures_and_findings_on_the_server(server):
         (late, "2025-10-16", "S01"), (open_case, "2025-10-29", "S01")]
     by_window = {item["key"]: item for item in api.get("/metrics/cases", by="window", **october).json()["items"]}
     assert (by_window["A02"]["concluded"], by_window["A01"]["overdue"]) == (1, 1)
+
+
+def test_reviews_scores_and_complaints_on_the_server(server):
+    """Issue 7 and 8 through relay, Kafka and ClickHouse 18.16: a bad review never verified, an
+    inspection and a valid complaint against S01 in March 2026, read back as listings, figures,
+    findings and scores."""
+    api, processes, _, _ = server
+    api.create_catalogue()
+    api.post("/catalogue/complaint-categories", {"code": "CJ", "name": "城乡建设"}, 201)
+    api.post("/catalogue/areas", {"code": "CY", "name": "城阳区", "lat": 36.31, "lon": 120.4}, 201)
+    case = api.new_case("SPJY", "2026-03-02T09:00:00")
+    api.post(f"/cases/{case}/accept", {"window": "A01", "staff": "S01", "at": "2026-03-02T09:30:00"}, 200)
+    api.post(f"/cases/{case}/conclude", {"outcome": "approved", "at": "2026-03-03T15:00:00"}, 200)
+    review = api.post("/reviews", {"case": case, "rating": 1, "channel": "pad", "at": "2026-03-04T10:00:00"}, 201).json()
+    api.post("/inspections", {"window": "A01", "staff": "S01", "kind": "phone", "at": "2026-03-05T10:00:00"}, 201)
+    complaint = api.post("/complaints", {"channel": "phone", "type": "complaint", "category": "CJ", "area": "CY",
+                                         "content": "态度差", "subject": {"staff": "S01"},
+                                         "at": "2026-03-05T11:00:00"}, 201).json()
+    api.post(f"/complaints/{complaint['id']}/dispatch", {"department": "SJ", "at": "2026-03-05T11:30:00"}, 200)
+    api.create_user("officer", "officer-password", ["supervisor"])
+    officer = api.as_user("officer", "officer-password")
+    officer.post(f"/complaints/{complaint['id']}/verify", {"valid": True, "note": "属实", "at": "2026-03-09T10:00:00"},
+                 200)
+    wait_until(lambda: health(api)["projected"] >= health(api)["events"], "the read models caught up", processes)
+
+    march = {"from": "2026-03-01", "to": "2026-03-31"}
+    assert [item["id"] for item in api.get("/reviews", bad="true", **march).json()["items"]] == [review["id"]]
+    assert api.get("/metrics/reviews", **march).json()["total"]["bad_valid"] == 1
+    unverified = api.get("/findings", kind="review_unverified", **march).json()["items"]
+    assert [(item["review_id"], item["date"]) for item in unverified] == [(review["id"], "2026-03-09")]
+    assert api.get("/inspections", **march).json()["items"][0]["kind"] == "phone"
+    windows = {item["window"]: item for item in api.get("/scores/windows", month="2026-03").json()["items"]}
+    points = {line["rule"]: line["points"] for line in windows["A01"]["lines"]}
+    # entered months after their business time, the case's three events are late entries too (−1 each)
+    assert points == {"bad_review": -2, "complaint": -5, "inspection.phone": -1, "late_entry": -3}
+    assert windows["A01"]["score"] == 100 + sum(points.values())
+    kpis = api.get("/complaints/kpis", by="department", **march).json()
+    assert (kpis["total"]["received"], kpis["total"]["dispatched_within_2h"], kpis["items"][0]["key"]) == (1, 1, "SJ")
+    assert api.get("/complaints", department="SJ").json()["items"][0]["id"] == complaint["id"]
+    areas = api.get("/catalogue/areas").json()["items"]
+    assert [(area["code"], area["lat"]) for area in areas] == [("CY", 36.31)]
