@@ -4,11 +4,11 @@ categories, areas). Request bodies refuse unknown fields, non-integer numbers an
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt
 
-from api.schemas import Code, Command, Name, Strict
+from api.schemas import StreamEventPublic, Code, Command, Name, Strict
 from domain.complaint_rules import CHANNELS, TYPES, VERDICTS
 
 Reference = Field(min_length=1, max_length=64)
@@ -157,17 +157,7 @@ class ComplaintPublic(BaseModel):
     verified_at: datetime | None
 
 
-class ComplaintEventPublic(BaseModel):
-    """One event as it went on the topic: no personal data, only `citizen_ref`."""
-
-    version: int
-    type: str
-    occurred_at: datetime
-    recorded_at: datetime
-    actor: dict[str, str]
-    payload: dict[str, Any]
-    hash: str
-    previous_hash: str
+ComplaintEventPublic = StreamEventPublic  # the history's events, as on the topic
 
 
 class ComplaintHistoryPublic(BaseModel):

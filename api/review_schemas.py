@@ -4,11 +4,11 @@ and scoring schemes. Request bodies refuse unknown fields and non-integer number
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
-from api.schemas import Command, Strict
+from api.schemas import StreamEventPublic, Command, Strict
 from domain.card import CARD_COLOURS
 from domain.commendation import COMMENDATION_KINDS
 from domain.inspection import INSPECTION_KINDS
@@ -53,17 +53,7 @@ class ReturnVisit(Command):
     note: str = Note
 
 
-class ReviewEventPublic(BaseModel):
-    """One event of the review as it went on the topic: no personal data, only references."""
-
-    version: int
-    type: str
-    occurred_at: datetime
-    recorded_at: datetime
-    actor: dict[str, str]
-    payload: dict[str, Any]
-    hash: str
-    previous_hash: str
+ReviewEventPublic = StreamEventPublic  # the history's events, as on the topic
 
 
 class ReviewPublic(BaseModel):

@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 from domain.base import ROLES
 from domain.case import DELIVERY_METHODS, MAX_EXTENSION_DAYS, SUSPENSION_REASONS
 from domain.handling import STAGES
+from streams.envelope import envelope_of
 
 Code = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
 Name = Field(min_length=1, max_length=200)
@@ -343,3 +344,23 @@ class WarningsPublic(BaseModel):
     count: int  # all the warnings the question matches; items holds the page [offset, offset + limit)
     limit: int
     offset: int
+
+
+class StreamEventPublic(BaseModel):
+    """One event of a stream as it went on the topic: no personal data, only references (`*_ref`)."""
+
+    version: int
+    type: str
+    occurred_at: datetime
+    recorded_at: datetime
+    actor: dict[str, str]
+    payload: dict[str, Any]
+    hash: str
+    previous_hash: str
+
+    @classmethod
+    def of(cls, event: Any) -> StreamEventPublic:
+        envelope = envelope_of(event, position=0)
+        return cls(version=envelope.version, type=envelope.type, occurred_at=envelope.occurred_at,
+                   recorded_at=envelope.recorded_at, actor=envelope.actor, payload=envelope.payload,
+                   hash=envelope.hash, previous_hash=envelope.previous_hash)

@@ -8,8 +8,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui.session import Translate
-from ui.widgets import csv_bytes, fmt_time, tiles
+from ui.client import ApiError
+from ui.finalising import show_finalise_and_amend
+from ui.session import Translate, client, current_translator, handle_api_error, show_notice
+from ui.widgets import csv_bytes, fmt_time, month_code, month_select, tiles
 
 INSPECTION_KINDS = ("absent", "off_post", "untidy", "chatting", "phone", "rude", "other")
 COMMENDATION_KINDS = ("letter", "banner")
@@ -198,3 +200,23 @@ def show_lines(t: Translate, items: list[dict], subject: str, pick_key: str) -> 
         st.caption(t("related_cases"))
         for col, case_id in zip(st.columns(3) * MAX_CASE_LINKS, cases[:MAX_CASE_LINKS]):
             col.page_link("views/trace.py", label=case_id, icon=":material/timeline:", query_params={"case": case_id})
+
+
+def render_board(title_key: str, subject: str, prefix: str, fetch) -> None:
+    """A score page (窗口月度评分, 工作人员月度考核): the month picker, the table and its lines, and for
+    supervisors and admins finalising and amending; `fetch(api, month)` asks for the month's scores."""
+    t = current_translator()
+    st.header(t(title_key))
+    show_notice()
+    start, _ = month_select(t, f"{prefix}_month")
+    month = month_code(start)
+    api = client()
+    try:
+        body = fetch(api, month)
+    except ApiError as err:
+        handle_api_error(err, t)
+        return
+    st.caption(t("scheme_caption", version=body.get("scheme_version", "-"))
+               + (" · " + t("as_of_caption", as_of=fmt_time(body["as_of"])) if body.get("as_of") else ""))
+    show_scoreboard(t, body, subject, prefix)
+    show_finalise_and_amend(t, api, month, body, subject, prefix)

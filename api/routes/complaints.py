@@ -27,7 +27,6 @@ from api.scope import SEES_EVERY_CASE, Caller, OutOfScope
 from api.vault import ERASED
 from domain.complaint import Complaint
 from domain.complaint_commands import ComplaintNotFound
-from streams.envelope import envelope_of
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
@@ -239,7 +238,4 @@ def read_history(complaint_id: str, deployment: DeploymentDep, caller: Reader) -
 
 
 def history_entry(event) -> ComplaintEventPublic:
-    envelope = envelope_of(event, position=0)
-    return ComplaintEventPublic(version=envelope.version, type=envelope.type, occurred_at=envelope.occurred_at,
-                                recorded_at=envelope.recorded_at, actor=envelope.actor, payload=envelope.payload,
-                                hash=envelope.hash, previous_hash=envelope.previous_hash)
+    return ComplaintEventPublic.of(event)

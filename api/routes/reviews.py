@@ -25,7 +25,6 @@ from domain.review_commands import ReviewNotFound
 from projections.case_state import NEVER_US, NO_DATE
 from projections.reviews import ReviewFilter, reviews
 from projections.rows import moment_of
-from streams.envelope import envelope_of
 
 router = APIRouter(prefix="/reviews", tags=["reviews"])
 
@@ -101,10 +100,7 @@ def comment_view(deployment: Deployment, caller: Caller, comment: dict | str | N
 
 
 def history_entry(event) -> ReviewEventPublic:
-    envelope = envelope_of(event, position=0)
-    return ReviewEventPublic(version=envelope.version, type=envelope.type, occurred_at=envelope.occurred_at,
-                             recorded_at=envelope.recorded_at, actor=envelope.actor, payload=envelope.payload,
-                             hash=envelope.hash, previous_hash=envelope.previous_hash)
+    return ReviewEventPublic.of(event)
 
 
 def changed(deployment: Deployment, caller: Caller, review: Review) -> ReviewPublic:

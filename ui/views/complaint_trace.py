@@ -9,11 +9,11 @@ from datetime import datetime
 import altair as alt
 import streamlit as st
 
-from ui.client import ApiError, SunlightClient
+from ui.client import ApiError
 from ui.hotline import event_label, event_name, state_label, tree_index, tree_rows
-from ui.session import AUDITING_ROLES, Translate, client, current_translator, handle_api_error, names_of, roles
+from ui.session import Translate, client, current_translator, handle_api_error, names_of
 from ui.views.complaints import detail_fields, yes_no
-from ui.views.trace import show_history
+from ui.views.trace import show_history, show_verification
 from ui.widgets import as_of_input, fmt_time, labelled, tiles
 
 EVENT_COLOURS = {"Received": "#4c78a8", "Answered": "#54a24b", "Dispatched": "#72b7b2", "Objected": "#e45756",
@@ -97,7 +97,7 @@ def render() -> None:
         return
     events = events_of(history)
     show_state(t, state, as_of)
-    show_verification(t, api, state.get("id") or complaint_id)
+    show_verification(t, api, state.get("id") or complaint_id, stream="complaint")
     rows = timeline_rows(t, events, as_of)
     if rows:
         st.subheader(t("timeline_title"))
@@ -147,22 +147,6 @@ def show_state(t: Translate, c: dict, as_of: datetime) -> None:
         st.info(t("complaint_reply", reply=c["reply"], at=fmt_time(c.get("replied_at"))), icon=":material/reply:")
     with st.expander(t("raw_state")):
         st.json(c)
-
-
-def show_verification(t: Translate, api: SunlightClient, complaint_id: str) -> None:
-    """Whether the complaint's record is intact (its keyed hash chain and head), for the auditing roles."""
-    if not AUDITING_ROLES & roles():
-        return
-    try:
-        verdict = api.verify("complaint", complaint_id)
-    except ApiError as err:
-        st.warning(t("verify_failed", detail=err.message))
-        return
-    if verdict.get("valid"):
-        st.success(t("verify_intact", n=verdict.get("events", 0)), icon=":material/verified:")
-    else:
-        st.error(t("verify_broken", version=verdict.get("first_broken_version"), reason=verdict.get("reason", "")),
-                 icon=":material/gpp_bad:")
 
 
 if __name__ == "__main__":  # st.navigation runs this file as __main__; importing it renders nothing

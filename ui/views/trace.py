@@ -109,12 +109,13 @@ def show_handling(t: Translate, state: dict, extensions: list[dict], departments
         st.json(state)
 
 
-def show_verification(t: Translate, api: SunlightClient, case_id: str) -> None:
-    """Whether the record is intact: every keyed hash, every link, and the head held apart."""
+def show_verification(t: Translate, api: SunlightClient, aggregate_id: str, stream: str = "case") -> None:
+    """Whether the record is intact: every keyed hash, every link, and the head held apart (for the
+    auditing roles)."""
     if not AUDITING_ROLES & roles():
         return
     try:
-        verdict = api.verify("case", case_id)
+        verdict = api.verify(stream, aggregate_id)
     except ApiError as err:
         st.warning(t("verify_failed", detail=err.message))
         return
