@@ -16,7 +16,7 @@ from domain.complaint_kpis import ComplaintCounts, Hotspot, period_starts
 from domain.findings import Finding
 from domain.metrics import RATE_PLACES, rounded_ratio
 from projections.backends import ClickHouse, day_literal, quote
-from projections.queries import page
+from projections.queries import keyed, page
 from projections.rows import microseconds, moment_of
 
 TWO_HOURS_US = 2 * 3600 * 1_000_000
@@ -242,13 +242,15 @@ def reply_overdue(clickhouse: ClickHouse, *, first: date, last: date, as_of: dat
     those merged by their due date. The department is the one holding it on the due date."""
     moment, today = microseconds(as_of), local_date(as_of)
     holder = "arrayCount(on -> on <= due_date, dispatch_on)"
+    due_in = (f"length(dispatch_us) > 0 AND received_on <= {day_literal(last)} "
+              f"AND due_date BETWEEN {day_literal(first - timedelta(days=31))} AND {day_literal(last)}")
     return clickhouse.query(f"""
 SELECT complaint_id, day, due_date, limit_days, if({holder} = 0, '', dispatch_departments[{holder}]) AS department
 FROM (
     SELECT *, toInt64(due_ord) + 1 AS next_ord
     FROM complaint_state FINAL
-    WHERE length(dispatch_us) > 0 AND dispatch_us[1] <= {moment} AND received_on <= {day_literal(last)}
-        AND due_date BETWEEN {day_literal(first - timedelta(days=31))} AND {day_literal(last)}
+    WHERE {keyed("complaint_state", "received_on, complaint_id", due_in)}
+        AND dispatch_us[1] <= {moment}
         AND NOT (first_reply_us <= {moment} AND first_reply_on <= due_date)
         AND NOT (merged_us <= {moment} AND merged_on <= due_date)
 ) AS waiting
@@ -261,6 +263,11 @@ def callback_late(clickhouse: ClickHouse, *, first: date, last: date, as_of: dat
     """Each approved reply or direct answer (by the moment) not called back by the end of the first
     working day after it (the k-th callback answers the k-th approval), dated the next working day."""
     moment, today = microseconds(as_of), local_date(as_of)
+    # a callback is due the working day after its approval, so one on the calendar day after is never late
+    some_late = ("(length(callback_us) < length(approval_us) OR arrayExists((called, approved) -> called > approved + 1, "
+                 "arraySlice(callback_on, 1, length(approval_on)), arraySlice(approval_on, 1, length(callback_on))))")
+    awaited = (f"length(approval_us) > 0 AND received_on <= {day_literal(last)} "
+               f"AND updated_on >= {day_literal(first - timedelta(days=31))} AND {some_late}")
     return clickhouse.query(f"""
 SELECT complaint_id, day, due_day, department FROM (
     SELECT * FROM (
@@ -270,8 +277,7 @@ SELECT complaint_id, day, due_day, department FROM (
                 AS called_on
         FROM complaint_state FINAL
         ARRAY JOIN arrayEnumerate(approval_us) AS k
-        WHERE received_on <= {day_literal(last)} AND updated_on >= {day_literal(first - timedelta(days=31))}
-            AND approval_us[k] <= {moment}
+        WHERE {keyed("complaint_state", "received_on, complaint_id", awaited)} AND approval_us[k] <= {moment}
     ) AS approvals
     {_workday('due_ord', 'due_day')}
 ) AS dues

@@ -19,6 +19,7 @@ from domain.findings import (
 from domain.clock import local_date
 from projections.backends import ClickHouse, quote
 from projections.case_state import NO_DATE, OPEN_END
+from projections.queries import keyed
 from projections.cases import closed_on_or_after, first_submission_sql, limit_at, state_at
 from projections.rows import microseconds
 
@@ -54,14 +55,6 @@ def _first_submission(clickhouse: ClickHouse, period: Period) -> date:
     liveness = f"({closed_on_or_after(period.first, period.as_of_us)} OR {_materials_pending(period)})"
     rows = clickhouse.query(first_submission_sql(period.as_of_us, liveness))
     return rows[0]["day"] if rows and rows[0]["day"] else NO_DATE
-
-
-def _keyed(condition: str) -> str:
-    """A condition on case_state's rows, found first without FINAL by the table's key, so that FINAL
-    merges only the granules holding the rows that may match (any version of a row that matches
-    now is among them), then asked again of the latest rows. Worth it for a rare condition."""
-    return (f"(submitted_on, case_id) IN (SELECT submitted_on, case_id FROM case_state WHERE {condition}) "
-            f"AND {condition}")
 
 
 def _materials_pending(period: Period) -> str:
@@ -236,11 +229,12 @@ def _materials_overdue(clickhouse: ClickHouse, period: Period, materials_days: i
         materials_on AS c_received_on,
         withdrawn_us <= {period.as_of_us} AS c_withdrawn,
         withdrawn_on AS c_withdrawn_on"""
+    pending = keyed("case_state", "submitted_on, case_id", _materials_pending(period))
     rows = clickhouse.query(f"""
 SELECT * FROM (
     SELECT * FROM (
         SELECT *, c_acc_ord + {materials_days} AS deadline_ord
-        FROM ({_case_summary(period, extra, where=_keyed(_materials_pending(period)))}) AS summaries
+        FROM ({_case_summary(period, extra, where=pending)}) AS summaries
     ) AS pending
     ANY LEFT JOIN (SELECT toInt64(ordinal) AS deadline_ord, day AS deadline_day FROM calendar_days
                    WHERE is_workday = 1) AS deadlines USING deadline_ord

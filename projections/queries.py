@@ -15,6 +15,13 @@ def catalogue(clickhouse: ClickHouse, kind: str) -> list[dict[str, Any]]:
     return [_catalogue_row(kind, row) for row in rows]
 
 
+def keyed(table: str, key: str, condition: str) -> str:
+    """A condition on a state table's rows, found first without FINAL through the table's sort key, so
+    that FINAL merges only the granules holding rows that may match (any version of a row that matches
+    now is among them), then asked again of the latest rows. Worth it for a condition few rows meet."""
+    return f"({key}) IN (SELECT {key} FROM {table} WHERE {condition}) AND {condition}"
+
+
 def page(clickhouse: ClickHouse, table: str, where: str, order_by: str, *, limit: int,
          offset: int) -> tuple[list[dict[str, Any]], int]:
     """A page of a state or event table's latest rows matching `where`, and how many match in all."""

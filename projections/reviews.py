@@ -13,7 +13,7 @@ from domain.clock import local_date
 from domain.findings import Finding, rectification_overdue_detail, review_unverified_detail
 from domain.review_metrics import ReviewCounts
 from projections.backends import ClickHouse, day_literal, quote
-from projections.queries import page
+from projections.queries import keyed, page
 from projections.case_state import NO_DATE
 from projections.rows import microseconds
 
@@ -139,11 +139,12 @@ WHERE arises_on BETWEEN {day_literal(first)} AND {day_literal(last)} AND arises_
 
 def _rectification_overdue(clickhouse: ClickHouse, first: date, last: date, as_of: datetime) -> list[Finding]:
     moment = microseconds(as_of)
+    due_in = (f"deadline != {day_literal(NO_DATE)} AND deadline BETWEEN {day_literal(first - timedelta(days=1))} "
+              f"AND {day_literal(last - timedelta(days=1))}")
     rows = clickhouse.query(f"""
 SELECT review_id, case_id, window_code, staff_code, staff_department, deadline
 FROM review_state FINAL
-WHERE deadline != {day_literal(NO_DATE)} AND deadline_us <= {moment}
-    AND deadline BETWEEN {day_literal(first - timedelta(days=1))} AND {day_literal(last - timedelta(days=1))}
+WHERE {keyed("review_state", "given_on, review_id", due_in)} AND deadline_us <= {moment}
     AND deadline < {day_literal(local_date(as_of))}
     AND NOT (rectified_us <= {moment} AND rectified_on <= deadline)
 """)

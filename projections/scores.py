@@ -37,6 +37,7 @@ from domain.scheme import SUBJECTS
 from domain.scoring import SubjectMonth
 from domain.sla import WarningPolicy
 from projections import queries
+from projections.queries import keyed
 from projections.backends import ClickHouse, quote
 from projections.findings import Period, _first_submission, _overdue
 from projections.metrics import case_counts_by
@@ -156,10 +157,11 @@ ORDER BY case_id, version
 def verified_complaints(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime) -> list[dict[str, Any]]:
     """The 12345 complaints verified as valid against a window or staff member in the period (by the
     verification's date, by the moment)."""
+    verified_in = (f"valid = 1 AND verified_on BETWEEN toDate({quote(first.isoformat())}) "
+                   f"AND toDate({quote(last.isoformat())})")
     return clickhouse.query(f"""
 SELECT complaint_id, subject_window, subject_staff
 FROM complaint_state FINAL
-WHERE verified_on BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})
-    AND verified_us <= {microseconds(as_of)} AND valid = 1
+WHERE {keyed("complaint_state", "received_on, complaint_id", verified_in)} AND verified_us <= {microseconds(as_of)}
 ORDER BY complaint_id
 """)
