@@ -54,13 +54,14 @@ class Board:
                 "drift": [drift for drift in self.drift if allowed(drift.code)], "amendments": amendments}
 
 
-def previous_month_talks(deployment: Deployment, month: str, failed: list[str]) -> list[str]:
+def previous_month_talks(deployment: Deployment, month: str, failed: list[str],
+                         graded: dict[str, dict[str, str]] | None = None) -> list[str]:
     """The windows among `failed` (graded fail this month) also graded fail the month before (约谈);
-    the month before is read only when some window failed."""
+    the month before is read only when some window failed (`graded`: months already graded)."""
     if not failed:
         return []
     before = [Score("window", code, 0, grade, 0, False, ())
-              for code, grade in window_grades(deployment, month_before(month)).items()]
+              for code, grade in window_grades(deployment, month_before(month), graded).items()]
     now = [Score("window", code, 0, "fail", 0, False, ()) for code in failed]
     return talks_required(before, now)
 
@@ -70,9 +71,14 @@ def month_before(month: str) -> str:
     return (date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)).strftime("%Y-%m")
 
 
-def window_grades(deployment: Deployment, month: str) -> dict[str, str]:
+def window_grades(deployment: Deployment, month: str, graded: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """Each window's grade of the month: as finalised (and amended), else live; none for a month
-    before the earliest date or without a scheme in force."""
+    before the earliest date or without a scheme in force. `graded` keeps the months graded so far,
+    so that a question over several months grades each once."""
+    if graded is not None:
+        if month not in graded:
+            graded[month] = window_grades(deployment, month)
+        return graded[month]
     centre = deployment.centre
     if month_days(month)[1] < centre.bounds.earliest:
         return {}
@@ -88,11 +94,11 @@ def window_grades(deployment: Deployment, month: str) -> dict[str, str]:
     return {score.code: score.grade for score in score_subjects(scheme, "window", inputs["window"])}
 
 
-def talks_after(deployment: Deployment, month: str) -> list[str]:
+def talks_after(deployment: Deployment, month: str, graded: dict[str, dict[str, str]] | None = None) -> list[str]:
     """The windows graded fail in `month` and in the month before: called in for a talk (约谈) on the
     first day of the month after."""
-    failed = [code for code, grade in window_grades(deployment, month).items() if grade == "fail"]
-    return previous_month_talks(deployment, month, failed)
+    failed = [code for code, grade in window_grades(deployment, month, graded).items() if grade == "fail"]
+    return previous_month_talks(deployment, month, failed, graded)
 
 
 def checked_month(deployment: Deployment, month: str | None, location: str) -> str:

@@ -75,11 +75,12 @@ def talks(deployment: Deployment, first: date, last: date) -> list[Finding]:
     """约谈: on each first day of a month in the period (up to today), the windows graded fail in the
     two months before."""
     departments = {row["code"]: row["department"] for row in catalogue(deployment.clickhouse, "window")}
-    found = []
+    found: list[Finding] = []
+    graded: dict[str, dict[str, str]] = {}  # each month graded once
     for on in (day for day in (first + timedelta(days=offset) for offset in range((last - first).days + 1))
                if day.day == 1):
         second = month_before(on.strftime("%Y-%m"))
-        codes = talks_after(deployment, second)
+        codes = talks_after(deployment, second, graded)
         found += talk_required_findings({code: departments.get(code) for code in codes},
                                         first_month=month_before(second), second_month=second, on=on)
     return found
