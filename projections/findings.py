@@ -216,10 +216,14 @@ WHERE elapsed * 2 > limit_days AND day {period.within}
 
 
 def _supplement_requested_in(period: Period) -> str:
-    """Condition on case_state: a supplement was requested on a day of the period (checked on the
-    row's own arrays, before any clock is worked out)."""
-    return (f"arrayExists((reason, day) -> reason = 'supplement' AND day {period.within}, "
-            f"suspension_reasons, suspended_on)")
+    """Condition on case_state: a supplement was requested on a day of the period, late enough that it
+    may be past half the limit (checked on the row's own arrays, before any clock is worked out): the
+    elapsed days then are at most the working days since acceptance, and the limit at least the
+    promised days. The case's own values enter the lambda through replicate() (ClickHouse 18.16)."""
+    return (f"arrayExists((reason, day, ordinal, accepted, promised) -> reason = 'supplement' AND day {period.within} "
+            f"AND (toInt64(ordinal) - toInt64(accepted)) * 2 > toInt64(promised), "
+            f"suspension_reasons, suspended_on, suspended_ord, replicate(accepted_ord, suspension_reasons), "
+            f"replicate(promised_days, suspension_reasons))")
 
 
 def _materials_overdue(clickhouse: ClickHouse, period: Period, materials_days: int) -> list[Finding]:
