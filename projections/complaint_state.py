@@ -25,10 +25,12 @@ def complaint_event(envelope: Envelope, ordinals: WorkdayOrdinals) -> Row:
     """What the fold needs of one complaint event."""
     occurred_at = datetime.fromisoformat(envelope.occurred_at)
     occurred_on = beijing_date(occurred_at)
-    return {"complaint_id": envelope.aggregate_id, "version": envelope.version, "position": envelope.position,
-            "event_type": envelope.type, "us": microseconds(occurred_at), "on": occurred_on,
-            "ord": ordinals.of(occurred_on)[0], "payload": envelope.payload, "envelope": envelope,
-            "ordinals": ordinals}
+    event = {"complaint_id": envelope.aggregate_id, "version": envelope.version, "position": envelope.position,
+             "event_type": envelope.type, "us": microseconds(occurred_at), "on": occurred_on,
+             "ord": ordinals.of(occurred_on)[0], "payload": envelope.payload, "envelope": envelope}
+    if envelope.type == "ComplaintDispatched":
+        event["due_ord"] = ordinals.of(date.fromisoformat(envelope.payload["due_date"]))[0]
+    return event
 
 
 def new_complaint(complaint_id: str) -> Row:
@@ -58,7 +60,7 @@ def _dispatched(row: Row, event: Row, payload: dict[str, Any]) -> None:
                dispatch_ord=[*row["dispatch_ord"], event["ord"]],
                dispatch_departments=[*row["dispatch_departments"], payload["department"]],
                within_2h=int(bool(payload["within_2h"])), limit_days=payload["limit_days"], due_date=due,
-               due_ord=event["ordinals"].of(due)[0])
+               due_ord=event["due_ord"])
 
 
 def _replied(row: Row, event: Row, on_time: bool) -> None:

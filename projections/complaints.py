@@ -69,16 +69,8 @@ class ComplaintFilter:
 def complaints(clickhouse: ClickHouse, chosen: ComplaintFilter, today: date, *, limit: int,
                offset: int) -> tuple[list[dict[str, Any]], int]:
     """A page of the queue, latest received first (each row with `remaining` now), and how many match."""
-    rows, count = page(clickhouse, "complaint_state", chosen.where(today), "received_us DESC, complaint_id",
-                       limit=limit, offset=offset)
-    if rows:
-        ids = ", ".join(quote(row["complaint_id"]) for row in rows)
-        remaining = {row["complaint_id"]: row["remaining"] for row in clickhouse.query(
-            f"SELECT complaint_id, {remaining_sql(today)} AS remaining FROM complaint_state FINAL "
-            f"WHERE complaint_id IN ({ids})")}
-        for row in rows:
-            row["remaining"] = remaining.get(row["complaint_id"])
-    return rows, count
+    return page(clickhouse, "complaint_state", chosen.where(today), "received_us DESC, complaint_id",
+                limit=limit, offset=offset, select=f"*, {remaining_sql(today)} AS remaining")
 
 
 # -- KPIs ---------------------------------------------------------------------------------------

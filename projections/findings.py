@@ -29,8 +29,8 @@ def findings(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime
              materials_days: int = 15) -> list[Finding]:
     """Every finding dated in [first, last] that had arisen by as_of, by date, kind and case."""
     period = Period(first, last, as_of, materials_days)
-    period.submitted_since = _first_submission(clickhouse, period)
-    found = (_overdue(clickhouse, period) + _late_entries(clickhouse, period, late_entry_hours)
+    period.submitted_since = first_submission(clickhouse, period)
+    found = (overdue_findings(clickhouse, period) + _late_entries(clickhouse, period, late_entry_hours)
              + _late_supplements(clickhouse, period) + _materials_overdue(clickhouse, period, materials_days))
     return sorted(found, key=lambda finding: (finding.date, finding.kind, finding.case_id))
 
@@ -49,7 +49,7 @@ class Period:
         self.within = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
 
 
-def _first_submission(clickhouse: ClickHouse, period: Period) -> date:
+def first_submission(clickhouse: ClickHouse, period: Period) -> date:
     """The first submission day of a case that can have a finding in the period: the cases before
     it are never read (submitted_on leads case_state's key)."""
     liveness = f"({closed_on_or_after(period.first, period.as_of_us)} OR {_materials_pending(period)})"
@@ -99,7 +99,7 @@ def _holders(period: Period, column: str) -> str:
     return f"arrayFilter((value, day) -> day <= {period.as_of_day}, {column}, holder_from_on)"
 
 
-def _overdue(clickhouse: ClickHouse, period: Period) -> list[Finding]:
+def overdue_findings(clickhouse: ClickHouse, period: Period) -> list[Finding]:
     extra = f""",
         {_begun(period, 'suspended_ordb')} AS c_s_ordbs,
         {_resumed_ordbs(period)} AS c_r_ordbs,
@@ -159,12 +159,15 @@ def _may_fall_due_by(period: Period) -> str:
             f"AND toInt64(accepted_ord) + toInt64(promised_days) + 1 <= {_ordinal_of(period.last_day)}")
 
 
-def _late_entries(clickhouse: ClickHouse, period: Period, hours: float) -> list[Finding]:
+def late_entry_rows(clickhouse: ClickHouse, period: Period, hours: float) -> list[dict[str, Any]]:
+    """The case events of the period (by the moment) recorded more than `hours` after their business
+    time, one row each (case_id, version, event_type, day, delay_us) with the case's acceptance
+    (c_window, c_staff, c_staff_department, c_accepted: by the moment), by case and version."""
     threshold_us = int(hours * 3600 * 1_000_000)
     # Events are never altered, so a delivered-again event's rows are identical: DISTINCT is enough
     # where FINAL would merge the whole table.
-    rows = clickhouse.query(f"""
-SELECT case_id, event_type, day, delay_us, c_window, c_staff, c_staff_department, c_accepted
+    return clickhouse.query(f"""
+SELECT case_id, version, event_type, day, delay_us, c_window, c_staff, c_staff_department, c_accepted
 FROM (
     SELECT DISTINCT case_id, version, event_type, occurred_on AS day, recorded_us - occurred_us AS delay_us
     FROM case_events
@@ -178,9 +181,14 @@ ANY LEFT JOIN (
     WHERE case_id IN (SELECT case_id FROM case_events WHERE occurred_on {period.within}
                       AND recorded_us - occurred_us > {threshold_us})
 ) AS accepting USING case_id
+ORDER BY case_id, version
 """)
+
+
+def _late_entries(clickhouse: ClickHouse, period: Period, hours: float) -> list[Finding]:
     return [Finding("late_entry", row["case_id"], row["day"], *_accepting(row),
-                    late_entry_detail(row["event_type"], timedelta(microseconds=row["delay_us"]))) for row in rows]
+                    late_entry_detail(row["event_type"], timedelta(microseconds=row["delay_us"])))
+            for row in late_entry_rows(clickhouse, period, hours)]
 
 
 def _late_supplements(clickhouse: ClickHouse, period: Period) -> list[Finding]:

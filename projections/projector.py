@@ -67,25 +67,28 @@ def fitting(built: Built) -> tuple[Built, list[Rejected], dict[str, dict[str, li
     """The built events whose rows all fit their tables, the others as rejected, and the rows of
     the fitting ones as columns by table. Checked a column at a time over the whole batch; only
     when a column fails are its rows searched one by one (`checks.misfits`)."""
-    columns = table_columns(built)
-    if all(columns_fit(table, table_rows(built, table), columns[table]) for table in columns):
+    rows = table_rows(built)
+    columns = {table: as_columns(in_table) for table, in_table in rows.items()}
+    if all(columns_fit(table, rows[table], columns[table]) for table in rows):
         return built, [], columns
     wrong: dict[int, InvalidRow] = {}
-    for table in columns:
-        indices = [index for index, (_, rows) in enumerate(built) if table in rows]
-        for position, error in misfits(table, table_rows(built, table)).items():
+    for table in rows:
+        indices = [index for index, (_, by_table) in enumerate(built) if table in by_table]
+        for position, error in misfits(table, rows[table]).items():
             wrong.setdefault(indices[position], error)
     fit = [item for index, item in enumerate(built) if index not in wrong]
     return fit, [Rejected(built[index][0], describe(error)) for index, error in sorted(wrong.items())], \
         table_columns(fit)
 
 
-def table_rows(built: Built, table: str) -> list[dict[str, Any]]:
-    return [rows[table] for _, rows in built if table in rows]
+def table_rows(built: Built) -> dict[str, list[dict[str, Any]]]:
+    """The events' rows by table, for the tables they have rows in."""
+    rows = {table: [by_table[table] for _, by_table in built if table in by_table] for table in EVENT_TABLES}
+    return {table: in_table for table, in_table in rows.items() if in_table}
 
 
 def table_columns(built: Built) -> dict[str, dict[str, list[Any]]]:
-    return {table: as_columns(rows) for table in EVENT_TABLES if (rows := table_rows(built, table))}
+    return {table: as_columns(rows) for table, rows in table_rows(built).items()}
 
 
 class Projector:

@@ -22,11 +22,12 @@ def keyed(table: str, key: str, condition: str) -> str:
     return f"({key}) IN (SELECT {key} FROM {table} WHERE {condition}) AND {condition}"
 
 
-def page(clickhouse: ClickHouse, table: str, where: str, order_by: str, *, limit: int,
-         offset: int) -> tuple[list[dict[str, Any]], int]:
-    """A page of a state or event table's latest rows matching `where`, and how many match in all."""
+def page(clickhouse: ClickHouse, table: str, where: str, order_by: str, *, limit: int, offset: int,
+         select: str = "*") -> tuple[list[dict[str, Any]], int]:
+    """A page of a state or event table's latest rows matching `where` (with `select`'s columns), and
+    how many match in all."""
     count = clickhouse.query(f"SELECT toInt64(count()) AS n FROM {table} FINAL WHERE {where}")[0]["n"]
-    rows = clickhouse.query(f"SELECT * FROM {table} FINAL WHERE {where} ORDER BY {order_by} "
+    rows = clickhouse.query(f"SELECT {select} FROM {table} FINAL WHERE {where} ORDER BY {order_by} "
                             f"LIMIT {int(offset)}, {int(limit)}")
     return rows, count
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from domain.review import VERIFIED_STATES
 from projections.backends import ClickHouse
 from projections.case_state import empty_row
 from projections.checks import checked
@@ -15,8 +16,6 @@ from projections.rows import beijing_date, microseconds
 from projections.state_rows import StateRows
 from streams.envelope import Envelope
 
-VERIFIED_STATES = {"rectify_now": "rectified", "rectify_by_deadline": "rectifying", "explain": "explained",
-                   "appeal": "appealed"}
 # A review in one of these states takes at most a return visit: not worth holding.
 SETTLED = ("recorded", "overturned")
 EMPTY_REVIEW = empty_row("review_state")

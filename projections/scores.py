@@ -39,7 +39,7 @@ from domain.sla import WarningPolicy
 from projections import queries
 from projections.queries import keyed
 from projections.backends import ClickHouse, quote
-from projections.findings import Period, _first_submission, _overdue
+from projections.findings import Period, first_submission, late_entry_rows, overdue_findings
 from projections.metrics import case_counts_by
 from projections.reviews import review_findings, valid_bad_reviews
 from projections.rows import microseconds
@@ -84,8 +84,8 @@ def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: da
             refs["staff"][staff][rule].append(ref)
 
     period = Period(first, last, month_end, materials_days)
-    period.submitted_since = _first_submission(clickhouse, period)
-    for finding in _overdue(clickhouse, period):
+    period.submitted_since = first_submission(clickhouse, period)
+    for finding in overdue_findings(clickhouse, period):
         charge("overdue", finding.case_id, finding.window, finding.staff)
     for row in late_entries(clickhouse, first=first, last=last, as_of=month_end, hours=late_entry_hours):
         charge("late_entry", f"{row['case_id']}#{row['version']}", row["window"], None)
@@ -129,29 +129,11 @@ def subject_month(code: str, rules: dict[str, list[str]], counts: CaseCounts, di
 
 def late_entries(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime,
                  hours: float) -> list[dict[str, Any]]:
-    """The case events of the period entered late (recorded more than `hours` after their business time,
-    which lies in the period and by as_of), each with its case's accepting window ('' if the case was not
-    accepted by as_of): the same events as projections.findings' `late_entry` findings, with their version."""
-    threshold_us = int(hours * 3600 * 1_000_000)
-    moment = microseconds(as_of)
-    within = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
-    rows = clickhouse.query(f"""
-SELECT case_id, version, c_window, c_accepted
-FROM (
-    SELECT DISTINCT case_id, version
-    FROM case_events
-    WHERE occurred_on {within} AND occurred_us <= {moment} AND recorded_us - occurred_us > {threshold_us}
-) AS late
-ANY LEFT JOIN (
-    SELECT case_id, window_code AS c_window, accepted_us <= {moment} AS c_accepted
-    FROM case_state FINAL
-    WHERE case_id IN (SELECT case_id FROM case_events WHERE occurred_on {within}
-                      AND recorded_us - occurred_us > {threshold_us})
-) AS accepting USING case_id
-ORDER BY case_id, version
-""")
+    """The events of projections.findings' `late_entry` findings, each with its version and its case's
+    accepting window ('' if the case was not accepted by as_of)."""
     return [{"case_id": row["case_id"], "version": row["version"],
-             "window": row["c_window"] if row["c_accepted"] else ""} for row in rows]
+             "window": row["c_window"] if row["c_accepted"] else ""}
+            for row in late_entry_rows(clickhouse, Period(first, last, as_of), hours)]
 
 
 def verified_complaints(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime) -> list[dict[str, Any]]:
