@@ -11,10 +11,14 @@ from kafka import KafkaConsumer, KafkaProducer
 from api.bootstrap import build_bounds, build_calendar, build_centre, build_clickhouse
 from api.settings import Settings
 from domain.application import ServiceCentre
+from projections.backends import ReadModelUnavailable
 from projections.projector import Projector
+from projections.replay import replay, replayable
 from streams.consumer import TopicProjector
 from streams.follower import NotificationFollower, last_position
 from streams.relay import Relay, RelayPosition, ensure_topic
+
+log = logging.getLogger("sunlight.rebuild")
 
 
 def run_relay(settings: Settings, stop: threading.Event | None = None) -> None:
@@ -60,20 +64,52 @@ def rebuild_read_models(settings: Settings, progress: bool = False) -> int:
         clickhouse.close()
 
 
-def rebuild(centre: ServiceCentre, projector: Projector, progress: bool = False, batch_size: int = 20_000) -> int:
+def rebuild(centre: ServiceCentre, projector: Projector, progress: bool = False, batch_size: int = 20_000,
+            bulk: bool = True) -> int:
+    """Drop the read models and replay the whole store into them: in bulk where chDB can read the SQLite
+    store itself (projections.replay), event by event otherwise or without `bulk`."""
     projector.drop_tables()
     projector.create_tables()
-    total, done = last_position(centre), 0
+    bar = ProgressBar(last_position(centre), shown=progress)
+    written = replay_or_follow(centre, projector, bar, batch_size, bulk)
+    bar.close()
+    return written
 
-    def report(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress:
-            filled = 30 * done // max(total, 1)
-            sys.stderr.write(f"\rrebuilding [{'#' * filled}{' ' * (30 - filled)}] {done}/{total} events")
+
+class ProgressBar:
+    """Events replayed so far, on stderr."""
+
+    def __init__(self, total: int, shown: bool) -> None:
+        self.total, self.shown, self.done = total, shown, 0
+
+    def __call__(self, count: int) -> None:
+        self.done += count
+        if self.shown:
+            filled = 30 * self.done // max(self.total, 1)
+            sys.stderr.write(f"\rrebuilding [{'#' * filled}{' ' * (30 - filled)}] {self.done}/{self.total} events")
             sys.stderr.flush()
 
-    written = NotificationFollower(centre, projector.project, 0, batch_size=batch_size).catch_up(report)
-    if progress:
-        sys.stderr.write("\n")
-    return written
+    def restart(self) -> None:
+        self.done = 0
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+def replay_or_follow(centre: ServiceCentre, projector: Projector, report: ProgressBar, batch_size: int,
+                     bulk: bool) -> int:
+    """Replay a SQLite store into chDB in bulk where it can be; otherwise, or if the bulk replay fails,
+    follow the log event by event into the empty read models."""
+    store = replayable(centre, projector.clickhouse) if bulk else None
+    if store is not None:
+        try:
+            return replay(centre, projector, store, report, batch_size)
+        except ReadModelUnavailable:
+            raise
+        except Exception as error:  # the projector's path sets aside whatever the bulk replay could not take
+            log.warning("the bulk replay failed (%s); replaying event by event", type(error).__name__)
+            projector.drop_tables()
+            projector.create_tables()
+            report.restart()
+    return NotificationFollower(centre, projector.project, 0, batch_size=batch_size).catch_up(report)

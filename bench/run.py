@@ -1,9 +1,11 @@
 """Sunlight benchmarks: first figures, printed side by side from one run (never asserted in tests).
 
   commands/s through the API   embedded `sunlight api` over HTTP, one client, then four in parallel
-  rebuild events/s             the same event store replayed into chDB and into the ClickHouse server
+  rebuild events/s             the same SQLite event store, of each size, rebuilt into chDB in bulk (the
+                               embedded rebuild: projections.replay) and event by event (the projector's
+                               own path, as in issue 5), and into the ClickHouse server event by event
 
-Usage: .venv/bin/python bench/run.py [--cases 3000] [--commands 600]
+Usage: .venv/bin/python bench/run.py [--cases 3000 30000] [--commands 600]
 """
 
 from __future__ import annotations
@@ -71,18 +73,33 @@ def seeded_store(path: Path, cases: int) -> ServiceCentre:
     return centre
 
 
-def rebuild_rate(centre: ServiceCentre, store) -> tuple[int, float]:
+def rebuild_rate(centre: ServiceCentre, store, bulk: bool) -> tuple[int, float]:
     started = time.perf_counter()
-    events = rebuild(centre, Projector(store, centre.calendar))
+    events = rebuild(centre, Projector(store, centre.calendar), bulk=bulk)
     return events, events / (time.perf_counter() - started)
 
 
 BEFORE = 11_000  # the chDB rebuild rate measured for issue 5, the baseline issue 6 sets its target by
 
 
+def rebuild_rates(workdir: Path, cases: int, clickhouse: str) -> None:
+    centre = seeded_store(workdir / f"events-{cases}.sqlite3", cases)
+    chdb = ChdbClickHouse(workdir / "chdb", database=f"bench_{cases}")
+    events, bulk = rebuild_rate(centre, chdb, bulk=True)
+    _, by_event = rebuild_rate(centre, chdb, bulk=False)
+    server = ServerClickHouse(clickhouse)
+    _, on_server = rebuild_rate(centre, server, bulk=False)
+    server.execute(f"DROP DATABASE IF EXISTS {server.database}")
+    print(f"  {cases:,} cases, {events:,} events")
+    print(f"    chDB in bulk                    {bulk:10,.0f} events/s   ({bulk / BEFORE:.1f}x the {BEFORE:,} events/s "
+          f"of issue 5, target {5 * BEFORE:,}; {bulk / by_event:.1f}x event by event)")
+    print(f"    chDB event by event             {by_event:10,.0f} events/s")
+    print(f"    ClickHouse server event by event{on_server:10,.0f} events/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=3000)
+    parser.add_argument("--cases", type=int, nargs="+", default=[3000, 30000])
     parser.add_argument("--commands", type=int, default=600)
     parser.add_argument("--clickhouse", default="clickhouse://127.0.0.1:9000/sunlight_bench")
     options = parser.parse_args()
@@ -94,16 +111,9 @@ def main() -> None:
     print(f"  1 client   {single:8.1f} commands/s")
     print(f"  4 clients  {parallel:8.1f} commands/s   ({parallel / single:.2f}x one client)")
 
-    print(f"Projection rebuild from one SQLite store ({options.cases} random cases)")
-    centre = seeded_store(workdir / "events.sqlite3", options.cases)
-    chdb_events, chdb_rate = rebuild_rate(centre, ChdbClickHouse(workdir / "chdb"))
-    server = ServerClickHouse(options.clickhouse)
-    server_events, server_rate = rebuild_rate(centre, server)
-    server.execute(f"DROP DATABASE IF EXISTS {server.database}")
-    print(f"  chDB               {chdb_rate:10,.0f} events/s   ({chdb_events} events; {chdb_rate / BEFORE:.1f}x the "
-          f"{BEFORE:,} events/s of issue 5, target {5 * BEFORE:,})")
-    print(f"  ClickHouse server  {server_rate:10,.0f} events/s   ({server_events} events, "
-          f"{server_rate / chdb_rate:.2f}x chDB)")
+    print("Projection rebuild from one SQLite store of random cases")
+    for cases in options.cases:
+        rebuild_rates(workdir, cases, options.clickhouse)
 
 
 if __name__ == "__main__":

@@ -149,17 +149,20 @@ class Projector:
         if found == [wanted]:
             return
         self.clickhouse.execute("TRUNCATE TABLE calendar_days")
-        rows = [{"day": day, "is_workday": int(is_workday), "ordinal": ordinal,
-                 "calendar_version": self.calendar.version} for day, is_workday, ordinal in self.ordinals.days]
-        self.clickhouse.insert("calendar_days", rows)
+        days, workdays, ordinals = zip(*self.ordinals.days)
+        self.clickhouse.insert_columns("calendar_days", {
+            "day": list(days), "is_workday": list(map(int, workdays)), "ordinal": list(ordinals),
+            "calendar_version": [self.calendar.version] * len(days)})
 
-    def project(self, envelopes: Sequence[Envelope], unreadable: Iterable[Any] = ()) -> list[Rejected]:
+    def project(self, envelopes: Sequence[Envelope], unreadable: Iterable[Any] = (),
+                fold_cases: bool = True) -> list[Rejected]:
         """Write a batch of events; returns the envelopes set aside as dead letters.
 
         `unreadable` are stored events that could not even become envelopes (each with position,
         stream, aggregate_id, version, event_type and error, as `streams.follower.Unreadable`): they
         go to the dead letters too. Raises ReadModelUnavailable with nothing set aside, so the
-        caller can retry the batch."""
+        caller can retry the batch. Without `fold_cases`, case_state is left to the caller (a bulk
+        replay folds it in SQL once every case event is in)."""
         built, rejected = [], []
         for envelope in envelopes:
             try:
@@ -169,7 +172,8 @@ class Projector:
         built, misfit, columns = fitting(built)
         rejected += misfit
         rejected += self._insert(built, columns)
-        self._fold_cases(built, rejected)
+        if fold_cases:
+            self._fold_cases(built, rejected)
         for stream, (states, event_of) in self.folds.items():
             self._fold_stream(built, rejected, stream, states, event_of)
         letters = [dead_letter_row(position=item.position, stream=item.stream, aggregate_id=item.aggregate_id,
@@ -183,7 +187,7 @@ class Projector:
             log.error("dead letter: the event at position %(position)d (%(stream)s %(aggregate_id)s version "
                       "%(version)d, %(event_type)s) is not in the read models: %(error)s", letter)
         positions = [envelope.position for envelope in envelopes] + [letter["position"] for letter in letters]
-        self._advance(max((position for position in positions if fits(position, "UInt64")), default=0))
+        self.advance(max((position for position in positions if fits(position, "UInt64")), default=0))
         return rejected
 
     def _insert(self, built: Built, columns: dict[str, dict[str, list[Any]]] | None = None) -> list[Rejected]:
@@ -234,7 +238,7 @@ class Projector:
         self.clickhouse.insert(states.table, list(folded.values()))
         states.keep(folded)
 
-    def _advance(self, position: int) -> None:
+    def advance(self, position: int) -> None:
         if position > 0:
             self.clickhouse.insert("projection_positions", [{"projector": self.name, "position": position}])
 

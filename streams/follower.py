@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
 
 from streams.envelope import Envelope, stream_of
 from streams.stored import StoredEnvelopes
@@ -54,8 +55,13 @@ class LogBatch:
 def read_log(app: Application, after: int, limit: int) -> LogBatch:
     """The next events of the log after position `after` (the log has no gaps to skip), each
     converted on its own, so one that cannot be read does not hold up the others."""
+    return log_batch(app, after, app.recorder.select_notifications(start=after + 1, limit=limit))
+
+
+def log_batch(app: Application, after: int, notifications: Iterable[Notification]) -> LogBatch:
+    """Stored events (notifications) as envelopes, and those that cannot be read as Unreadable."""
     batch, envelopes = LogBatch(after), StoredEnvelopes(app.mapper)
-    for notification in app.recorder.select_notifications(start=after + 1, limit=limit):
+    for notification in notifications:
         try:
             batch.envelopes.append(envelopes.envelope(notification, notification.id))
         except Exception as error:  # a stored row may be broken in any way

@@ -1,0 +1,345 @@
+"""Replaying a whole SQLite event store into chDB in bulk: the rebuild's fast path (embedded mode).
+
+The projector is the definition of every row (`rows.rows_of`, the case fold of `case_state`). Case
+events stored in exactly the shape Sunlight writes them are read by ClickHouse itself, straight from
+the SQLite file (the `sqlite` table function), and their case_events and stream_heads rows are built
+in SQL; case_state is then folded in SQL from case_events. Every other event (the other streams, and
+any case event not in that exact shape: an upcast class, an odd value, a day outside the calendar)
+takes the projector's own path, so whatever it would set aside as a dead letter still is.
+tests/integration/test_replay.py holds both paths to the same tables on random stores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.persistence import Notification
+from eventsourcing.sqlite import SQLiteConnectionPool
+
+from projections.backends import ChdbClickHouse, ClickHouse, quote
+from projections.case_state import NEVER_US, OPEN_END
+from projections.checks import column_fits, fits
+from projections.rows import STATE_AFTER
+from projections.projector import Projector
+from projections.schema import COLUMNS
+from streams.follower import log_batch
+from streams.stored import StoredEnvelopes, event_names
+
+# Where each stored event of the log is: the log position is SQLite's rowid, which the table function
+# does not show, so Python reads it with the event's identity and ClickHouse joins it back.
+POSITIONS = "replay_positions"
+POSITIONS_DDL = (f"CREATE TABLE IF NOT EXISTS {POSITIONS} (aggregate_id String, version UInt32, position UInt64) "
+                 "ENGINE = MergeTree ORDER BY (aggregate_id, version)")
+
+UUID_HEX = "^[0-9a-f]{32}$"  # how the SQLite recorder stores a UUID
+CASE_ID = ("concat(substring(originator_id, 1, 8), '-', substring(originator_id, 9, 4), '-', "
+           "substring(originator_id, 13, 4), '-', substring(originator_id, 17, 4), '-', substring(originator_id, 21))")
+SECONDS = "[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{6})?"
+OCCURRED_TEXT = f"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T{SECONDS}[+]08:00$"  # Beijing time, as the domain writes it
+RECORDED_TEXT = f"^(19[7-9][0-9]|20[0-9]{{2}})-[0-9]{{2}}-[0-9]{{2}}T{SECONDS}[+-][0-9]{{2}}:[0-9]{{2}}$"
+TEXT_FIELDS = ("item", "item_name", "kind", "department", "staff_department", "channel", "window", "hall", "staff",
+               "staff_name", "reason", "outcome", "hash", "previous_hash")
+DAY_FIELDS = ("promised_days", "legal_days", "days")
+REQUIRED_FIELDS = ("occurred_at", "timestamp", "actor", "hash", "previous_hash")
+# The JSON text each field must have to be read in SQL, as SQL string literals spell the patterns.
+PLAIN = r'[^"\\\\]*'  # a string's characters without escapes
+FIELD_TEXT = {
+    "text": '^"',
+    "days": "^-?[0-9]{1,9}$",  # well inside Int32
+    "counts": "^(true|false)$",
+    "missing_materials": rf'^\\[("{PLAIN}"(,"{PLAIN}")*)?\\]$',
+    "datetime": rf'^\\{{"_type_":"datetime_iso","_data_":"{PLAIN}"\\}}$',
+    "actor": rf'^\\{{"user":"{PLAIN}","role":"{PLAIN}"\\}}$',
+}
+VALUES = ("Tuple(occurred_at Tuple(_data_ String), timestamp Tuple(_data_ String), actor Tuple(user String, role String), "
+          + ", ".join(f"{field} String" for field in TEXT_FIELDS) + ", "
+          + ", ".join(f"{field} Int64" for field in DAY_FIELDS) + ", counts Bool, missing_materials Array(String))")
+
+
+def case_topics() -> dict[str, str]:
+    """Stored topic -> envelope type of the case events read the direct way (not upcast)."""
+    topics = {}
+    for event_type in STATE_AFTER:
+        topic = f"domain.case:Case.{event_type.removeprefix('Case')}"
+        if event_names(topic) == (event_type, "case"):
+            topics[topic] = event_type
+    return topics
+
+
+def in_plain_shape() -> str:
+    """The SQL condition on a stored case event's fields (`fields`: [(name, JSON text)]) for it to be read
+    in SQL: each value the rows use absent or of the type the projector's checks accept, in the form the
+    JSON transcoder writes it. Stricter where that is simpler: what fails merely takes the projector's path."""
+    def listed(fields: tuple[str, ...]) -> str:
+        return ", ".join(quote(field) for field in fields)
+
+    def pattern(kind: str) -> str:
+        return f"match(field.2, '{FIELD_TEXT[kind]}')"
+
+    each_field = (f"arrayAll(field -> multiIf("
+                  f"field.1 IN ({listed(TEXT_FIELDS)}), {pattern('text')}, "
+                  f"field.1 IN ({listed(DAY_FIELDS)}), {pattern('days')}, "
+                  f"field.1 IN ('occurred_at', 'timestamp'), {pattern('datetime')}, "
+                  f"field.1 IN ('counts', 'missing_materials', 'actor'), "
+                  f"if(field.1 = 'counts', {pattern('counts')}, "
+                  f"if(field.1 = 'actor', {pattern('actor')}, {pattern('missing_materials')})), "
+                  "field.1 != 'class_version'), fields)")
+    return " AND ".join([
+        "length(keys) = length(arrayDistinct(keys))", f"hasAll(keys, [{listed(REQUIRED_FIELDS)}])", each_field])
+
+
+def case_events_sql(store: Path, low: str = "0", high: str = "g") -> str:
+    """case_events rows, as `rows.case_event_row` makes them, for the case events in the plain shape, of
+    the cases whose ids are in [low, high)."""
+    topics = case_topics()
+    names = ", ".join(quote(topic) for topic in topics)
+    types = ", ".join(quote(event_type) for event_type in topics.values())
+    states = ", ".join(quote(STATE_AFTER[event_type]) for event_type in topics.values())
+    columns = {
+        "case_id": CASE_ID,  # as str(UUID) writes it
+        "version": "toUInt32(originator_version)",
+        "position": "position",
+        "event_type": f"transform(topic, [{names}], [{types}], '')",
+        "state_after": f"transform(topic, [{names}], [{states}], '')",
+        "occurred_us": "toUnixTimestamp64Micro(parseDateTime64BestEffort(occurred_text, 6))",
+        "occurred_on": "occurred_on",
+        "occurred_ord": "ordinal",
+        "occurred_ord_before": "ordinal - is_workday",
+        "recorded_us": "toUnixTimestamp64Micro(parseDateTime64BestEffort(recorded_text, 6))",
+        "item_code": "value.item",
+        "item_name": "value.item_name",
+        "item_kind": "value.kind",
+        "department_code": "if(has(keys, 'department'), value.department, value.staff_department)",
+        "channel": "value.channel",
+        "window_code": "value.window",
+        "hall_code": "value.hall",
+        "staff_code": "value.staff",
+        "staff_name": "value.staff_name",
+        "promised_days": "toInt32(value.promised_days)",
+        "legal_days": "toInt32(value.legal_days)",
+        "reason": "value.reason",
+        "counts": "toUInt8(value.counts)",
+        "extended_days": "toInt32(if(topic = 'domain.case:Case.Extended', value.days, 0))",
+        "missing_materials": "toUInt16(length(value.missing_materials))",
+        "outcome": "value.outcome",
+        "actor_user": "value.actor.user",
+        "actor_role": "value.actor.role",
+        "hash": "value.hash",
+        "previous_hash": "value.previous_hash",
+    }
+    assert list(columns) == list(COLUMNS["case_events"]), "case_events changed: change its replay too"
+    stored = (f"SELECT assumeNotNull(originator_id) AS originator_id, assumeNotNull(originator_version) AS "
+              f"originator_version, assumeNotNull(topic) AS topic, assumeNotNull(state) AS state "
+              f"FROM sqlite({quote(str(store))}, 'stored_events') "
+              f"WHERE {between(low, high, 'originator_id')} AND topic IN ({names}) "
+              f"AND match(originator_id, '{UUID_HEX}') "
+              "AND originator_version BETWEEN 1 AND 4294967295 AND isValidUTF8(state)")
+    # each state parsed twice: its fields' JSON text, to check them (none if it is not JSON); their values
+    checked = (f"SELECT originator_id, originator_version, topic, state, keys FROM ("
+               f"SELECT *, JSONExtractKeysAndValuesRaw(state) AS fields, arrayMap(field -> field.1, fields) AS keys "
+               f"FROM ({stored})) WHERE {in_plain_shape()}")
+    valued = (f"SELECT originator_id, originator_version, topic, keys, JSONExtract(state, '{VALUES}') AS value, "
+              "value.occurred_at._data_ AS occurred_text, value.timestamp._data_ AS recorded_text, "
+              f"toDate(substring(occurred_text, 1, 10)) AS occurred_on FROM ({checked}) "
+              f"WHERE match(occurred_text, '{OCCURRED_TEXT}') AND match(recorded_text, '{RECORDED_TEXT}')")
+    return (f"INSERT INTO case_events SELECT {', '.join(f'{sql} AS {name}' for name, sql in columns.items())} "
+            f"FROM ({valued}) AS stored "
+            f"INNER JOIN (SELECT * FROM {POSITIONS} WHERE {between(low, high, 'aggregate_id')}) AS positions "
+            f"ON positions.aggregate_id = stored.originator_id AND positions.version = stored.originator_version "
+            f"INNER JOIN calendar_days AS calendar ON calendar.day = stored.occurred_on")
+
+
+NEVER_DAY = "toDate('1970-01-01')"
+# The facts of case_state each event type sets (the last such event's): column -> (case_events column, never).
+FACTS = {
+    "CaseSubmitted": {"item_code": ("item_code", "''"), "item_name": ("item_name", "''"),
+                      "item_kind": ("item_kind", "''"), "department_code": ("department_code", "''"),
+                      "channel": ("channel", "''"), "submitted_us": ("occurred_us", str(NEVER_US)),
+                      "submitted_on": ("occurred_on", NEVER_DAY)},
+    "CaseAccepted": {"window_code": ("window_code", "''"), "hall_code": ("hall_code", "''"),
+                     "staff_code": ("staff_code", "''"), "staff_name": ("staff_name", "''"),
+                     "staff_department": ("department_code", "''"), "promised_days": ("promised_days", "0"),
+                     "legal_days": ("legal_days", "0"), "accepted_us": ("occurred_us", str(NEVER_US)),
+                     "accepted_on": ("occurred_on", NEVER_DAY), "accepted_ord": ("occurred_ord", str(OPEN_END)),
+                     "missing_materials": ("missing_materials", "0")},
+    "CaseRefused": {"refused_us": ("occurred_us", str(NEVER_US)), "refused_on": ("occurred_on", NEVER_DAY)},
+    "CaseConcluded": {"concluded_us": ("occurred_us", str(NEVER_US)), "concluded_on": ("occurred_on", NEVER_DAY),
+                      "concluded_ord": ("occurred_ord", str(OPEN_END)), "outcome": ("outcome", "''")},
+    "CaseDelivered": {"delivered_us": ("occurred_us", str(NEVER_US))},
+    "CaseWithdrawn": {"withdrawn_us": ("occurred_us", str(NEVER_US)), "withdrawn_on": ("occurred_on", NEVER_DAY),
+                      "withdrawn_ord": ("occurred_ord", str(OPEN_END))},
+    "CaseMaterialsReceived": {"materials_us": ("occurred_us", str(NEVER_US)),
+                              "materials_on": ("occurred_on", NEVER_DAY)},
+}
+# The histories case_state keeps as aligned arrays: name -> the event types that make them.
+HISTORIES = {"suspensions": ("CaseSuspended",), "resumptions": ("CaseResumed",), "extensions": ("CaseExtended",),
+             "holders": ("CaseAccepted", "CaseTransferred")}
+# What the fold reads of each case event, in the tuples of a case's history (sorted by version).
+HISTORY = ("version", "event_type", "position", "state_after", "occurred_us", "occurred_on", "occurred_ord",
+           "occurred_ord_before", *sorted({column for facts in FACTS.values() for column, _ in facts.values()}
+                                          - {"occurred_us", "occurred_on", "occurred_ord"}),
+           "reason", "counts", "extended_days")
+
+
+def at(column: str) -> int:
+    """Where a case_events column is in the tuples of a history (from 1, as ClickHouse counts)."""
+    return HISTORY.index(column) + 1
+
+
+def case_state_sql(low: str = "0", high: str = "g") -> str:
+    """case_state rows, as the projector folds case_events rows onto them (projections.case_state),
+    for the cases in case_events whose ids are in [low, high): from each case's history, its events in
+    version order, the facts of the last event of each type and the aligned arrays."""
+    def each(history: str, column: str) -> str:
+        return f"arrayMap(e -> e.{at(column)}, {history})"
+
+    kind = at("event_type")
+    found = {f"last_{event_type}": f"arrayLastIndex(e -> e.{kind} = '{event_type}', history)" for event_type in FACTS}
+    found |= {name: f"arrayFilter(e -> e.{kind} IN ({', '.join(map(quote, types))}), history)"
+              for name, types in HISTORIES.items()}
+    found["changed_state"] = f"arrayLastIndex(e -> e.{at('state_after')} != '', history)"
+    # A resumption ends the latest suspension before it; of several, the last one counts.
+    found["resumed_by"] = ("arrayMap(i -> arrayLastIndex(r -> r.1 > suspensions[i].1 AND r.1 < "
+                           f"if(i < length(suspensions), suspensions[i + 1].1, {OPEN_END + 1}), resumptions), "
+                           "arrayEnumerate(suspensions))")
+
+    def resumed(column: str, never: str) -> str:
+        return f"arrayMap(r -> if(r = 0, {never}, resumptions[r].{at(column)}), resumed_by)"
+
+    folds = {
+        "case_id": "case_id",
+        "version": f"history[-1].{at('version')}",
+        "position": f"history[-1].{at('position')}",
+        "state": f"if(changed_state = 0, '', history[changed_state].{at('state_after')})",
+        **{column: f"if(last_{event_type} = 0, {never}, history[last_{event_type}].{at(source)})"
+           for event_type, facts in FACTS.items() for column, (source, never) in facts.items()},
+        "suspended_versions": each("suspensions", "version"),
+        "suspended_us": each("suspensions", "occurred_us"),
+        "suspended_on": each("suspensions", "occurred_on"),
+        "suspended_ord": each("suspensions", "occurred_ord"),
+        "suspended_ordb": each("suspensions", "occurred_ord_before"),
+        "suspension_reasons": each("suspensions", "reason"),
+        "suspension_counts": each("suspensions", "counts"),
+        "resumed_us": resumed("occurred_us", str(NEVER_US)),
+        "resumed_on": resumed("occurred_on", NEVER_DAY),
+        "resumed_ordb": resumed("occurred_ord_before", str(OPEN_END)),
+        "extended_versions": each("extensions", "version"),
+        "extended_us": each("extensions", "occurred_us"),
+        "extended_days": each("extensions", "extended_days"),
+        "holder_from_on": each("holders", "occurred_on"),
+        "holder_staff": each("holders", "staff_code"),
+        "holder_departments": each("holders", "department_code"),
+    }
+    order = list(COLUMNS["case_state"])
+    assert sorted(folds) == sorted(order), "case_state changed: change its replay too"
+    histories = (f"SELECT case_id, arraySort(groupArray(tuple({', '.join(HISTORY)}))) AS history "
+                 f"FROM case_events WHERE {between(low, high)} GROUP BY case_id")
+    return (f"INSERT INTO case_state SELECT {', '.join(f'{folds[column]} AS {column}' for column in order)} "
+            f"FROM (SELECT case_id, history, {', '.join(f'{sql} AS {name}' for name, sql in found.items())} "
+            f"FROM ({histories}))")
+
+
+def replayable(centre: Any, clickhouse: ClickHouse) -> Path | None:
+    """The SQLite file chDB can replay in bulk, or None where only the projector's path applies
+    (another store or backend, a store in memory, ciphered or compressed state)."""
+    pool = getattr(getattr(centre.recorder, "datastore", None), "pool", None)
+    if (not isinstance(clickhouse, ChdbClickHouse) or not isinstance(pool, SQLiteConnectionPool)
+            or pool.is_sqlite_memory_mode or centre.recorder.events_table_name != "stored_events"
+            or not StoredEnvelopes(centre.mapper).direct):
+        return None
+    return Path(pool.db_name)
+
+
+def replay(centre: Any, projector: Projector, store: Path, report: Callable[[int], Any] = lambda _: None,
+           batch_size: int = 20_000) -> int:
+    """Replay the whole store into empty read models; returns how many events were read."""
+    clickhouse = projector.clickhouse
+    clickhouse.execute(f"DROP TABLE IF EXISTS {POSITIONS}")
+    clickhouse.execute(POSITIONS_DDL)
+    try:
+        last = load_positions(centre, clickhouse)
+        ranges = id_ranges(last)
+        in_sql = 0
+        for low, high in ranges:
+            clickhouse.execute(case_events_sql(store, low, high))
+            report(added := clickhouse.query(f"SELECT count() AS events FROM case_events WHERE {between(low, high)}")
+                   [0]["events"])
+            in_sql += added
+        clickhouse.execute("INSERT INTO stream_heads SELECT 'case', case_id, version, hash, position FROM case_events")
+        by_projector = project_the_rest(centre, projector, report, batch_size)
+        for low, high in ranges:
+            clickhouse.execute(case_state_sql(low, high))
+        projector.advance(last)
+        return in_sql + by_projector
+    finally:
+        clickhouse.execute(f"DROP TABLE IF EXISTS {POSITIONS}")
+
+
+def id_ranges(events: int, per_range: int = 500_000) -> list[tuple[str, str]]:
+    """Aggregate ids split by their first two hex digits into ranges of about `per_range` events each (at
+    most 256): a large store is replayed a range at a time, which bounds the memory a step takes and
+    shows progress. The last range ends after every hex id."""
+    count = min(256, max(1, events // per_range))
+    bounds = [f"{index * 256 // count:02x}" for index in range(count)] + ["g"]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def between(low: str, high: str, column: str = "case_id") -> str:
+    return f"{column} >= '{low}' AND {column} < '{high}'"
+
+
+def load_positions(centre: Any, clickhouse: ClickHouse, chunk: int = 200_000) -> int:
+    """Every stored event's position with its identity (an identity no case could have as "", 0, so that
+    it joins nothing); returns the last position."""
+    last = 0
+    with centre.recorder.datastore.transaction(commit=False) as cursor:
+        while True:
+            cursor.execute("SELECT rowid, originator_id, originator_version FROM stored_events "
+                           "WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, chunk))
+            rows = cursor.fetchall()
+            if not rows:
+                return last
+            positions, aggregates, versions = (list(column) for column in zip(*rows))
+            if not column_fits("String", aggregates):
+                aggregates = [aggregate if fits(aggregate, "String") else "" for aggregate in aggregates]
+            if not column_fits("UInt32", versions):
+                versions = [version if fits(version, "UInt32") else 0 for version in versions]
+            clickhouse.insert_columns(POSITIONS, {"aggregate_id": aggregates, "version": versions,
+                                                  "position": positions})
+            last = positions[-1]
+
+
+def project_the_rest(centre: Any, projector: Projector, report: Callable[[int], Any], batch_size: int) -> int:
+    """Project the events case_events did not take in SQL, in log order, the projector's own way (but
+    for the case fold, done in SQL once they are all in)."""
+    rest = [row["position"] for row in projector.clickhouse.query(
+        f"SELECT position FROM {POSITIONS} WHERE position NOT IN (SELECT position FROM case_events) "
+        "ORDER BY position")]
+    for start in range(0, len(rest), batch_size):
+        batch = log_batch(centre, 0, stored_events(centre, rest[start:start + batch_size]))
+        projector.project(batch.envelopes, batch.unreadable, fold_cases=False)
+        report(batch.size)
+    return len(rest)
+
+
+def stored_events(centre: Any, positions: list[int], chunk: int = 500) -> list[Notification]:
+    """The stored events at these positions, as the recorder's select_notifications gives them."""
+    recorder, notifications = centre.recorder, []
+    with recorder.datastore.transaction(commit=False) as cursor:
+        for start in range(0, len(positions), chunk):
+            some = positions[start:start + chunk]
+            cursor.execute(f"SELECT rowid, * FROM stored_events WHERE rowid IN ({', '.join('?' * len(some))}) "
+                           "ORDER BY rowid", some)
+            notifications += [Notification(id=row["rowid"], originator_id=originator_id(recorder, row["originator_id"]),
+                                           originator_version=row["originator_version"], topic=row["topic"],
+                                           state=row["state"]) for row in cursor.fetchall()]
+    return notifications
+
+
+def originator_id(recorder: Any, stored: Any) -> Any:
+    """The aggregate's id as the recorder reads it; as stored if it cannot (the envelope then fails)."""
+    try:
+        return recorder.convert_originator_id(stored)
+    except Exception:  # an id that is not a UUID: the event is set aside as unreadable
+        return stored
