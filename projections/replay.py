@@ -10,7 +10,9 @@ tests/integration/test_replay.py holds both paths to the same tables on random s
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,8 @@ POSITIONS = "replay_positions"
 POSITIONS_DDL = (f"CREATE TABLE IF NOT EXISTS {POSITIONS} (aggregate_id String, version UInt32, position UInt64) "
                  "ENGINE = MergeTree ORDER BY (aggregate_id, version)")
 
+# Every row replayed is new (a stored event has one (aggregate, version)): nothing to merge on insert.
+NEW_ROWS = "SETTINGS optimize_on_insert = 0"
 UUID_HEX = "^[0-9a-f]{32}$"  # how the SQLite recorder stores a UUID
 CASE_ID = ("concat(substring(originator_id, 1, 8), '-', substring(originator_id, 9, 4), '-', "
            "substring(originator_id, 13, 4), '-', substring(originator_id, 17, 4), '-', substring(originator_id, 21))")
@@ -89,7 +93,7 @@ def in_plain_shape() -> str:
         "length(keys) = length(arrayDistinct(keys))", f"hasAll(keys, [{listed(REQUIRED_FIELDS)}])", each_field])
 
 
-def case_events_sql(store: Path, low: str = "0", high: str = "g") -> str:
+def case_events_sql(store: Path, low: str = "00", high: str = "g") -> str:
     """case_events rows, as `rows.case_event_row` makes them, for the case events in the plain shape, of
     the cases whose ids are in [low, high)."""
     topics = case_topics()
@@ -133,8 +137,8 @@ def case_events_sql(store: Path, low: str = "0", high: str = "g") -> str:
               f"originator_version, assumeNotNull(topic) AS topic, assumeNotNull(state) AS state "
               f"FROM sqlite({quote(str(store))}, 'stored_events') "
               f"WHERE {between(low, high, 'originator_id')} AND topic IN ({names}) "
-              f"AND match(originator_id, '{UUID_HEX}') "
-              "AND originator_version BETWEEN 1 AND 4294967295 AND isValidUTF8(state)")
+              f"AND match(originator_id, '{UUID_HEX}') AND originator_version BETWEEN 1 AND 4294967295 "
+              "AND isValidUTF8(state)")
     # each state parsed twice: its fields' JSON text, to check them (none if it is not JSON); their values
     checked = (f"SELECT originator_id, originator_version, topic, state, keys FROM ("
                f"SELECT *, JSONExtractKeysAndValuesRaw(state) AS fields, arrayMap(field -> field.1, fields) AS keys "
@@ -147,7 +151,7 @@ def case_events_sql(store: Path, low: str = "0", high: str = "g") -> str:
             f"FROM ({valued}) AS stored "
             f"INNER JOIN (SELECT * FROM {POSITIONS} WHERE {between(low, high, 'aggregate_id')}) AS positions "
             f"ON positions.aggregate_id = stored.originator_id AND positions.version = stored.originator_version "
-            f"INNER JOIN calendar_days AS calendar ON calendar.day = stored.occurred_on")
+            f"INNER JOIN calendar_days AS calendar ON calendar.day = stored.occurred_on {NEW_ROWS}")
 
 
 NEVER_DAY = "toDate('1970-01-01')"
@@ -172,48 +176,47 @@ FACTS = {
     "CaseMaterialsReceived": {"materials_us": ("occurred_us", str(NEVER_US)),
                               "materials_on": ("occurred_on", NEVER_DAY)},
 }
-# The histories case_state keeps as aligned arrays: name -> the event types that make them.
-HISTORIES = {"suspensions": ("CaseSuspended",), "resumptions": ("CaseResumed",), "extensions": ("CaseExtended",),
-             "holders": ("CaseAccepted", "CaseTransferred")}
-# What the fold reads of each case event, in the tuples of a case's history (sorted by version).
-HISTORY = ("version", "event_type", "position", "state_after", "occurred_us", "occurred_on", "occurred_ord",
-           "occurred_ord_before", *sorted({column for facts in FACTS.values() for column, _ in facts.values()}
-                                          - {"occurred_us", "occurred_on", "occurred_ord"}),
-           "reason", "counts", "extended_days")
+# The histories case_state keeps as aligned arrays: name -> (the case_events columns each entry holds
+# after the version, the event types that make an entry).
+HISTORIES = {
+    "suspensions": (("occurred_us", "occurred_on", "occurred_ord", "occurred_ord_before", "reason", "counts"),
+                    ("CaseSuspended",)),
+    "resumptions": (("occurred_us", "occurred_on", "occurred_ord_before"), ("CaseResumed",)),
+    "extensions": (("occurred_us", "extended_days"), ("CaseExtended",)),
+    "holders": (("occurred_on", "staff_code", "department_code"), ("CaseAccepted", "CaseTransferred")),
+}
 
 
-def at(column: str) -> int:
-    """Where a case_events column is in the tuples of a history (from 1, as ClickHouse counts)."""
-    return HISTORY.index(column) + 1
+def each(history: str, column: str) -> str:
+    """One column of a history's entries, as an array (entries are tuples: the version, then the columns)."""
+    index = 1 if column == "version" else HISTORIES[history][0].index(column) + 2
+    return f"arrayMap(entry -> entry.{index}, {history})"
 
 
-def case_state_sql(low: str = "0", high: str = "g") -> str:
+def case_state_sql(low: str = "00", high: str = "g") -> str:
     """case_state rows, as the projector folds case_events rows onto them (projections.case_state),
-    for the cases in case_events whose ids are in [low, high): from each case's history, its events in
-    version order, the facts of the last event of each type and the aligned arrays."""
-    def each(history: str, column: str) -> str:
-        return f"arrayMap(e -> e.{at(column)}, {history})"
-
-    kind = at("event_type")
-    found = {f"last_{event_type}": f"arrayLastIndex(e -> e.{kind} = '{event_type}', history)" for event_type in FACTS}
-    found |= {name: f"arrayFilter(e -> e.{kind} IN ({', '.join(map(quote, types))}), history)"
-              for name, types in HISTORIES.items()}
-    found["changed_state"] = f"arrayLastIndex(e -> e.{at('state_after')} != '', history)"
+    for the cases in case_events whose ids are in [low, high): the facts of the last event of each type,
+    and the histories in version order."""
+    grouped = {"folded_version": "max(version)", "folded_position": "argMax(position, version)",
+               "folded_state": "if(countIf(state_after != '') = 0, '', argMaxIf(state_after, version, state_after != ''))"}
+    for event_type, facts in FACTS.items():
+        grouped[f"count_{event_type}"] = f"countIf(event_type = '{event_type}')"
+        grouped |= {f"folded_{column}": f"if(count_{event_type} = 0, {never}, "
+                                        f"argMaxIf({source}, version, event_type = '{event_type}'))"
+                    for column, (source, never) in facts.items()}
+    grouped |= {name: f"arraySort(groupArrayIf(tuple(version, {', '.join(columns)}), "
+                      f"event_type IN ({', '.join(map(quote, types))})))"
+                for name, (columns, types) in HISTORIES.items()}
     # A resumption ends the latest suspension before it; of several, the last one counts.
-    found["resumed_by"] = ("arrayMap(i -> arrayLastIndex(r -> r.1 > suspensions[i].1 AND r.1 < "
-                           f"if(i < length(suspensions), suspensions[i + 1].1, {OPEN_END + 1}), resumptions), "
-                           "arrayEnumerate(suspensions))")
+    grouped["resumed_by"] = ("arrayMap(i -> arrayLastIndex(r -> r.1 > suspensions[i].1 AND r.1 < "
+                             f"if(i < length(suspensions), suspensions[i + 1].1, {OPEN_END + 1}), resumptions), "
+                             "arrayEnumerate(suspensions))")
 
     def resumed(column: str, never: str) -> str:
-        return f"arrayMap(r -> if(r = 0, {never}, resumptions[r].{at(column)}), resumed_by)"
+        index = HISTORIES["resumptions"][0].index(column) + 2
+        return f"arrayMap(r -> if(r = 0, {never}, resumptions[r].{index}), resumed_by)"
 
-    folds = {
-        "case_id": "case_id",
-        "version": f"history[-1].{at('version')}",
-        "position": f"history[-1].{at('position')}",
-        "state": f"if(changed_state = 0, '', history[changed_state].{at('state_after')})",
-        **{column: f"if(last_{event_type} = 0, {never}, history[last_{event_type}].{at(source)})"
-           for event_type, facts in FACTS.items() for column, (source, never) in facts.items()},
+    arrays = {
         "suspended_versions": each("suspensions", "version"),
         "suspended_us": each("suspensions", "occurred_us"),
         "suspended_on": each("suspensions", "occurred_on"),
@@ -231,13 +234,14 @@ def case_state_sql(low: str = "0", high: str = "g") -> str:
         "holder_staff": each("holders", "staff_code"),
         "holder_departments": each("holders", "department_code"),
     }
-    order = list(COLUMNS["case_state"])
-    assert sorted(folds) == sorted(order), "case_state changed: change its replay too"
-    histories = (f"SELECT case_id, arraySort(groupArray(tuple({', '.join(HISTORY)}))) AS history "
-                 f"FROM case_events WHERE {between(low, high)} GROUP BY case_id")
-    return (f"INSERT INTO case_state SELECT {', '.join(f'{folds[column]} AS {column}' for column in order)} "
-            f"FROM (SELECT case_id, history, {', '.join(f'{sql} AS {name}' for name, sql in found.items())} "
-            f"FROM ({histories}))")
+    columns = [column for column in COLUMNS["case_state"] if column != "case_id"]
+    assert set(columns) == {name.removeprefix("folded_") for name in grouped if name.startswith("folded_")} | set(arrays)
+    outer = ["case_id"] + [f"{arrays[column]} AS {column}" if column in arrays else f"folded_{column} AS {column}"
+                           for column in columns]
+    # folded under other names: an alias named like a column of case_events would stand for that column
+    return (f"INSERT INTO case_state SELECT {', '.join(outer)} FROM ("
+            f"SELECT case_id, {', '.join(f'{sql} AS {name}' for name, sql in grouped.items())} "
+            f"FROM case_events WHERE {between(low, high)} GROUP BY case_id) {NEW_ROWS}")
 
 
 def replayable(centre: Any, clickhouse: ClickHouse) -> Path | None:
@@ -258,7 +262,7 @@ def replay(centre: Any, projector: Projector, store: Path, report: Callable[[int
     clickhouse.execute(f"DROP TABLE IF EXISTS {POSITIONS}")
     clickhouse.execute(POSITIONS_DDL)
     try:
-        last = load_positions(centre, clickhouse)
+        last = load_positions(store, clickhouse)
         ranges = id_ranges(last)
         in_sql = 0
         for low, high in ranges:
@@ -276,7 +280,7 @@ def replay(centre: Any, projector: Projector, store: Path, report: Callable[[int
         clickhouse.execute(f"DROP TABLE IF EXISTS {POSITIONS}")
 
 
-def id_ranges(events: int, per_range: int = 500_000) -> list[tuple[str, str]]:
+def id_ranges(events: int, per_range: int = 2_000_000) -> list[tuple[str, str]]:
     """Aggregate ids split by their first two hex digits into ranges of about `per_range` events each (at
     most 256): a large store is replayed a range at a time, which bounds the memory a step takes and
     shows progress. The last range ends after every hex id."""
@@ -286,20 +290,19 @@ def id_ranges(events: int, per_range: int = 500_000) -> list[tuple[str, str]]:
 
 
 def between(low: str, high: str, column: str = "case_id") -> str:
-    return f"{column} >= '{low}' AND {column} < '{high}'"
+    """The ids in [low, high); no condition for them all (SQLite then reads its table in order, which is
+    faster than through its index)."""
+    return "1" if (low, high) == ("00", "g") else f"{column} >= '{low}' AND {column} < '{high}'"
 
 
-def load_positions(centre: Any, clickhouse: ClickHouse, chunk: int = 200_000) -> int:
+def load_positions(store: Path, clickhouse: ClickHouse, chunk: int = 200_000) -> int:
     """Every stored event's position with its identity (an identity no case could have as "", 0, so that
-    it joins nothing); returns the last position."""
+    it joins nothing); returns the last position. Read on a connection of its own, straight off the
+    index of identities (it holds the rowid too)."""
     last = 0
-    with centre.recorder.datastore.transaction(commit=False) as cursor:
-        while True:
-            cursor.execute("SELECT rowid, originator_id, originator_version FROM stored_events "
-                           "WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, chunk))
-            rows = cursor.fetchall()
-            if not rows:
-                return last
+    with closing(sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        cursor = connection.execute("SELECT rowid, originator_id, originator_version FROM stored_events")
+        while rows := cursor.fetchmany(chunk):
             positions, aggregates, versions = (list(column) for column in zip(*rows))
             if not column_fits("String", aggregates):
                 aggregates = [aggregate if fits(aggregate, "String") else "" for aggregate in aggregates]
@@ -307,7 +310,8 @@ def load_positions(centre: Any, clickhouse: ClickHouse, chunk: int = 200_000) ->
                 versions = [version if fits(version, "UInt32") else 0 for version in versions]
             clickhouse.insert_columns(POSITIONS, {"aggregate_id": aggregates, "version": versions,
                                                   "position": positions})
-            last = positions[-1]
+            last = max(last, max(positions))
+    return last
 
 
 def project_the_rest(centre: Any, projector: Projector, report: Callable[[int], Any], batch_size: int) -> int:

@@ -149,7 +149,7 @@ def table_rows(store, table: str) -> list[dict]:
     return store.query(f"SELECT {', '.join(columns)} FROM {table} FINAL ORDER BY {', '.join(columns)}")
 
 
-@pytest.mark.parametrize("seed, events_per_range", [(1, 500_000), (2, 40)])
+@pytest.mark.parametrize("seed, events_per_range", [(1, 2_000_000), (2, 40)])
 def test_a_replay_leaves_every_table_as_the_projector_does(chdb_store, tmp_path, seed, events_per_range, caplog,
                                                           monkeypatch):
     """Seed 2 replays the cases in ranges of ids, as a large store is."""
@@ -185,7 +185,7 @@ def test_a_failed_bulk_replay_falls_back_to_the_projector(chdb_store, tmp_path, 
 
 def test_ids_are_split_into_ranges_that_cover_every_hex_id():
     assert id_ranges(1000) == [("00", "g")]
-    ranges = id_ranges(3_000_000)
+    ranges = id_ranges(12_000_000)
     assert len(ranges) == 6 and ranges[0][0] == "00" and ranges[-1][1] == "g"
     assert all(high == following for (_, high), (following, _) in zip(ranges, ranges[1:]))
     assert len(id_ranges(10**12)) == 256
