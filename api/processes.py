@@ -68,8 +68,7 @@ def rebuild(centre: ServiceCentre, projector: Projector, progress: bool = False,
             bulk: bool = True) -> int:
     """Drop the read models and replay the whole store into them: in bulk where chDB can read the SQLite
     store itself (projections.replay), event by event otherwise or without `bulk`."""
-    projector.drop_tables()
-    projector.create_tables()
+    projector.reset()
     bar = ProgressBar(last_position(centre), shown=progress)
     written = replay_or_follow(centre, projector, bar, batch_size, bulk)
     bar.close()
@@ -109,7 +108,6 @@ def replay_or_follow(centre: ServiceCentre, projector: Projector, report: Progre
             raise
         except Exception as error:  # the projector's path sets aside whatever the bulk replay could not take
             log.warning("the bulk replay failed (%s); replaying event by event", type(error).__name__)
-            projector.drop_tables()
-            projector.create_tables()
+            projector.reset()
             report.restart()
     return NotificationFollower(centre, projector.project, 0, batch_size=batch_size).catch_up(report)

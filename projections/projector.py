@@ -132,10 +132,29 @@ class Projector:
             return rows[0]["fingerprint"] if rows and rows[0]["fingerprint"] else ""
         return "" if tables & set(TABLES) else None
 
-    def drop_tables(self) -> None:
+    def reset(self) -> None:
+        """Empty read models, for a replay of the whole log: tables of the current definitions are emptied
+        (the calendar dimension is kept, refilled only if the calendar changed), others made anew."""
+        tables = {row["name"] for row in self.clickhouse.query(
+            "SELECT name FROM system.tables WHERE database = currentDatabase()")}
+        if self.built_with() != SCHEMA_FINGERPRINT or not tables >= set(TABLES):
+            self.drop_tables()
+            self.create_tables()
+            return
+        self.forget()
+        for table in TABLES:
+            if table not in ("read_model_schema", "calendar_days"):
+                self.clickhouse.execute(f"TRUNCATE TABLE {table}")
+        self.load_calendar()
+
+    def forget(self) -> None:
+        """Let go of the state rows held in memory."""
         self.case_states.forget()
         for states, _ in self.folds.values():
             states.forget()
+
+    def drop_tables(self) -> None:
+        self.forget()
         for table in TABLES:
             self.clickhouse.execute(f"DROP TABLE IF EXISTS {table}")
 

@@ -49,16 +49,14 @@ REQUIRED_FIELDS = ("occurred_at", "timestamp", "actor", "hash", "previous_hash")
 # The JSON text each field must have to be read in SQL, as SQL string literals spell the patterns.
 PLAIN = r'[^"\\\\]*'  # a string's characters without escapes
 FIELD_TEXT = {
-    "text": '^"',
+    "text": f'^"{PLAIN}"$',
     "days": "^-?[0-9]{1,9}$",  # well inside Int32
     "counts": "^(true|false)$",
     "missing_materials": rf'^\\[("{PLAIN}"(,"{PLAIN}")*)?\\]$',
     "datetime": rf'^\\{{"_type_":"datetime_iso","_data_":"{PLAIN}"\\}}$',
     "actor": rf'^\\{{"user":"{PLAIN}","role":"{PLAIN}"\\}}$',
 }
-VALUES = ("Tuple(occurred_at Tuple(_data_ String), timestamp Tuple(_data_ String), actor Tuple(user String, role String), "
-          + ", ".join(f"{field} String" for field in TEXT_FIELDS) + ", "
-          + ", ".join(f"{field} Int64" for field in DAY_FIELDS) + ", counts Bool, missing_materials Array(String))")
+DATETIME_PREFIX = len('{"_type_":"datetime_iso","_data_":"')
 
 
 def case_topics() -> dict[str, str]:
@@ -93,6 +91,12 @@ def in_plain_shape() -> str:
         "length(keys) = length(arrayDistinct(keys))", f"hasAll(keys, [{listed(REQUIRED_FIELDS)}])", each_field])
 
 
+def datetime_text(field: str) -> str:
+    """A datetime's text, from its JSON text (checked to be `{"_type_":"datetime_iso","_data_":"…"}`)."""
+    return (f"substring(fields[indexOf(keys, '{field}')].2, {DATETIME_PREFIX + 1}, "
+            f"length(fields[indexOf(keys, '{field}')].2) - {DATETIME_PREFIX + 2})")
+
+
 def case_events_sql(store: Path, low: str = "00", high: str = "g") -> str:
     """case_events rows, as `rows.case_event_row` makes them, for the case events in the plain shape, of
     the cases whose ids are in [low, high)."""
@@ -100,6 +104,15 @@ def case_events_sql(store: Path, low: str = "00", high: str = "g") -> str:
     names = ", ".join(quote(topic) for topic in topics)
     types = ", ".join(quote(event_type) for event_type in topics.values())
     states = ", ".join(quote(STATE_AFTER[event_type]) for event_type in topics.values())
+
+    def json(field: str) -> str:
+        """The field's JSON text ('' if absent)."""
+        return f"fields[indexOf(keys, '{field}')].2"
+
+    def text(field: str) -> str:
+        """A string field's value: checked to be a plain string, it is its JSON text without the quotes."""
+        return f"substring({json(field)}, 2, length({json(field)}) - 2)"
+
     columns = {
         "case_id": CASE_ID,  # as str(UUID) writes it
         "version": "toUInt32(originator_version)",
@@ -111,26 +124,28 @@ def case_events_sql(store: Path, low: str = "00", high: str = "g") -> str:
         "occurred_ord": "ordinal",
         "occurred_ord_before": "ordinal - is_workday",
         "recorded_us": "toUnixTimestamp64Micro(parseDateTime64BestEffort(recorded_text, 6))",
-        "item_code": "value.item",
-        "item_name": "value.item_name",
-        "item_kind": "value.kind",
-        "department_code": "if(has(keys, 'department'), value.department, value.staff_department)",
-        "channel": "value.channel",
-        "window_code": "value.window",
-        "hall_code": "value.hall",
-        "staff_code": "value.staff",
-        "staff_name": "value.staff_name",
-        "promised_days": "toInt32(value.promised_days)",
-        "legal_days": "toInt32(value.legal_days)",
-        "reason": "value.reason",
-        "counts": "toUInt8(value.counts)",
-        "extended_days": "toInt32(if(topic = 'domain.case:Case.Extended', value.days, 0))",
-        "missing_materials": "toUInt16(length(value.missing_materials))",
-        "outcome": "value.outcome",
-        "actor_user": "value.actor.user",
-        "actor_role": "value.actor.role",
-        "hash": "value.hash",
-        "previous_hash": "value.previous_hash",
+        "item_code": text("item"),
+        "item_name": text("item_name"),
+        "item_kind": text("kind"),
+        "department_code": f"if(has(keys, 'department'), {text('department')}, {text('staff_department')})",
+        "channel": text("channel"),
+        "window_code": text("window"),
+        "hall_code": text("hall"),
+        "staff_code": text("staff"),
+        "staff_name": text("staff_name"),
+        "promised_days": f"toInt32OrZero({json('promised_days')})",
+        "legal_days": f"toInt32OrZero({json('legal_days')})",
+        "reason": text("reason"),
+        "counts": f"toUInt8({json('counts')} = 'true')",
+        "extended_days": f"if(topic = 'domain.case:Case.Extended', toInt32OrZero({json('days')}), 0)",
+        # a list of plain strings: one more than its '","'
+        "missing_materials": f"toUInt16(if({json('missing_materials')} IN ('', '[]'), 0, "
+                             f"countSubstrings({json('missing_materials')}, '\",\"') + 1))",
+        "outcome": text("outcome"),
+        "actor_user": f"extract({json('actor')}, '\"user\":\"([^\"]*)\"')",
+        "actor_role": f"extract({json('actor')}, '\"role\":\"([^\"]*)\"')",
+        "hash": text("hash"),
+        "previous_hash": text("previous_hash"),
     }
     assert list(columns) == list(COLUMNS["case_events"]), "case_events changed: change its replay too"
     stored = (f"SELECT assumeNotNull(originator_id) AS originator_id, assumeNotNull(originator_version) AS "
@@ -139,16 +154,15 @@ def case_events_sql(store: Path, low: str = "00", high: str = "g") -> str:
               f"WHERE {between(low, high, 'originator_id')} AND topic IN ({names}) "
               f"AND match(originator_id, '{UUID_HEX}') AND originator_version BETWEEN 1 AND 4294967295 "
               "AND isValidUTF8(state)")
-    # each state parsed twice: its fields' JSON text, to check them (none if it is not JSON); their values
-    checked = (f"SELECT originator_id, originator_version, topic, state, keys FROM ("
-               f"SELECT *, JSONExtractKeysAndValuesRaw(state) AS fields, arrayMap(field -> field.1, fields) AS keys "
-               f"FROM ({stored})) WHERE {in_plain_shape()}")
-    valued = (f"SELECT originator_id, originator_version, topic, keys, JSONExtract(state, '{VALUES}') AS value, "
-              "value.occurred_at._data_ AS occurred_text, value.timestamp._data_ AS recorded_text, "
-              f"toDate(substring(occurred_text, 1, 10)) AS occurred_on FROM ({checked}) "
-              f"WHERE match(occurred_text, '{OCCURRED_TEXT}') AND match(recorded_text, '{RECORDED_TEXT}')")
+    # each state parsed once, into its fields' JSON text: checked, then read off
+    checked = (f"SELECT originator_id, originator_version, topic, fields, keys, "
+               f"{datetime_text('occurred_at')} AS occurred_text, {datetime_text('timestamp')} AS recorded_text, "
+               f"toDate(substring(occurred_text, 1, 10)) AS occurred_on FROM ("
+               f"SELECT originator_id, originator_version, topic, JSONExtractKeysAndValuesRaw(state) AS fields, "
+               f"arrayMap(field -> field.1, fields) AS keys FROM ({stored})) WHERE {in_plain_shape()} "
+               f"AND match(occurred_text, '{OCCURRED_TEXT}') AND match(recorded_text, '{RECORDED_TEXT}')")
     return (f"INSERT INTO case_events SELECT {', '.join(f'{sql} AS {name}' for name, sql in columns.items())} "
-            f"FROM ({valued}) AS stored "
+            f"FROM ({checked}) AS stored "
             f"INNER JOIN (SELECT * FROM {POSITIONS} WHERE {between(low, high, 'aggregate_id')}) AS positions "
             f"ON positions.aggregate_id = stored.originator_id AND positions.version = stored.originator_version "
             f"INNER JOIN calendar_days AS calendar ON calendar.day = stored.occurred_on {NEW_ROWS}")

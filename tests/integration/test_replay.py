@@ -105,6 +105,7 @@ ODD_CHANGES = [
     before_the_calendar, upcast_marker, unknown_topic, resumed_twice,
     set_field("promised_days", 2.5), set_field("promised_days", "3"), set_field("staff", None), set_field("reason", 12),
     set_field("counts", 1), set_field("missing_materials", [1, {"a": 2}]), set_field("missing_materials", "abc"),
+    set_field("missing_materials", ["甲", "乙,丙"]), set_field("missing_materials", []),
     set_field("days", 10**12), set_field("reason", "材料\u00e9"), set_field("window", {"ref": "x", "sealed": "y"}),
     set_field("actor", {"role": "clerk", "user": "clerk"}), set_field("hash", 7),
 ]
