@@ -17,20 +17,23 @@ from domain.base import InvalidValue
 from domain.clock import OutOfRange, beijing
 from domain.scheme import Scheme
 from domain.scoring import Score, SubjectMonth, score_subjects, talks_required
-from projections.scores import Details, month_subjects_and_details
+from projections.scores import Details, MonthOverdue, month_subjects_and_details, months_overdue
 
 
 class Board:
-    """One subject's table of the month: live, or finalised with amendments and drift."""
+    """One subject's table of the month: live, or finalised with amendments and drift. The windows'
+    board also finds the overdue findings of the month before, when that month is graded live, in the
+    same pass as the month's (`overdue_before`): the talks (约谈) weigh it whenever a window fails."""
 
     def __init__(self, deployment: Deployment, month: str, subject: str) -> None:
         self.month, self.subject = month, subject
         centre = deployment.centre
         self.assessment = centre.assessment(month)
         now = beijing(centre.clock())
+        self.overdue_before: MonthOverdue | None = None
         if self.assessment is None:
             self.scheme = scheme_in_force(deployment, month, "query")
-            inputs, self.details = live_inputs(deployment, month, now, (subject,))
+            inputs, self.details = self.live_inputs(deployment, now)
             self.items = shown(score_subjects(self.scheme, subject, inputs[subject]), self.details[subject])
             self.as_of, self.drift = now, []
             return
@@ -38,11 +41,20 @@ class Board:
         self.items = self.assessment.amended_results(subject, self.scheme)
         self.details = {subject: {item[subject]: item for item in self.items}}
         self.as_of = self.assessment.finalised_at
-        inputs, _ = live_inputs(deployment, month, now, (subject,))
+        inputs, _ = self.live_inputs(deployment, now)
         live = {score.code: score.score for score in score_subjects(self.scheme, subject, inputs[subject])}
         finalised = self.assessment.finalised_scores(subject)
         self.drift = [DriftPublic(subject=subject, code=code, live_score=live[code], finalised_score=score)
                       for code, score in sorted(finalised.items()) if code in live and live[code] != score]
+
+    def live_inputs(self, deployment: Deployment, now: datetime) -> tuple[dict[str, list[SubjectMonth]], Details]:
+        """The month's inputs from the read models; for the windows, when the month before is graded
+        live, its overdue findings too (overdue_before), found in the same pass over the cases."""
+        before = month_before(self.month)
+        graded_before = self.subject == "window" and live_scheme(deployment, before) is not None
+        overdue = overdue_of(deployment, [self.month, before] if graded_before else [self.month], now)
+        self.overdue_before = overdue[1] if graded_before else None
+        return live_inputs(deployment, self.month, now, (self.subject,), overdue=overdue[0])
 
     def view(self, allowed: Callable[[str], bool]) -> dict[str, Any]:
         assessment = self.assessment
@@ -55,13 +67,15 @@ class Board:
 
 
 def previous_month_talks(deployment: Deployment, month: str, failed: list[str],
-                         graded: dict[str, dict[str, str]] | None = None) -> list[str]:
+                         graded: dict[str, dict[str, str]] | None = None,
+                         overdue_before: MonthOverdue | None = None) -> list[str]:
     """The windows among `failed` (graded fail this month) also graded fail the month before (约谈);
-    the month before is read only when some window failed (`graded`: months already graded)."""
+    the month before is read only when some window failed (`graded`: months already graded;
+    `overdue_before`: the month before's overdue findings, if found ahead)."""
     if not failed:
         return []
     before = [Score("window", code, 0, grade, 0, False, ())
-              for code, grade in window_grades(deployment, month_before(month), graded).items()]
+              for code, grade in window_grades(deployment, month_before(month), graded, overdue_before).items()]
     now = [Score("window", code, 0, "fail", 0, False, ()) for code in failed]
     return talks_required(before, now)
 
@@ -71,27 +85,38 @@ def month_before(month: str) -> str:
     return (date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)).strftime("%Y-%m")
 
 
-def window_grades(deployment: Deployment, month: str, graded: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
+def window_grades(deployment: Deployment, month: str, graded: dict[str, dict[str, str]] | None = None,
+                  overdue: MonthOverdue | None = None) -> dict[str, str]:
     """Each window's grade of the month: as finalised (and amended), else live; none for a month
     before the earliest date or without a scheme in force. `graded` keeps the months graded so far,
-    so that a question over several months grades each once."""
+    so that a question over several months grades each once; `overdue` is the month's overdue
+    findings, if found ahead."""
     if graded is not None:
         if month not in graded:
-            graded[month] = window_grades(deployment, month)
+            graded[month] = window_grades(deployment, month, overdue=overdue)
         return graded[month]
     centre = deployment.centre
-    if month_days(month)[1] < centre.bounds.earliest:
+    scheme = live_scheme(deployment, month)
+    if scheme is not None:
+        inputs, _ = live_inputs(deployment, month, beijing(centre.clock()), ("window",), ranking=False, overdue=overdue)
+        return {score.code: score.grade for score in score_subjects(scheme, "window", inputs["window"])}
+    assessment = centre.assessment(month) if month_days(month)[1] >= centre.bounds.earliest else None
+    if assessment is None:
         return {}
-    assessment = centre.assessment(month)
-    if assessment is not None:
-        scheme = centre.scheme_version(assessment.scheme_version)
-        return {item["window"]: item["grade"] for item in assessment.amended_results("window", scheme)}
+    scheme = centre.scheme_version(assessment.scheme_version)
+    return {item["window"]: item["grade"] for item in assessment.amended_results("window", scheme)}
+
+
+def live_scheme(deployment: Deployment, month: str) -> Scheme | None:
+    """The scheme the month is graded with from the read models; none for a month before the earliest
+    date, finalised (its grades are the recorded ones) or without a scheme in force (not scored)."""
+    centre = deployment.centre
+    if month_days(month)[1] < centre.bounds.earliest or centre.assessment(month) is not None:
+        return None
     try:
-        scheme = centre.current_scheme(month)
-    except InvalidValue:  # no scheme in force then: the month was not scored
-        return {}
-    inputs, _ = live_inputs(deployment, month, beijing(centre.clock()), ("window",), ranking=False)
-    return {score.code: score.grade for score in score_subjects(scheme, "window", inputs["window"])}
+        return centre.current_scheme(month)
+    except InvalidValue:
+        return None
 
 
 def talks_after(deployment: Deployment, month: str, graded: dict[str, dict[str, str]] | None = None) -> list[str]:
@@ -130,16 +155,24 @@ def month_named_in(location: str) -> Iterator[None]:
 
 
 def live_inputs(deployment: Deployment, month: str, as_of: datetime, subjects: tuple[str, ...],
-                ranking: bool = True) -> tuple[dict[str, list[SubjectMonth]], Details]:
+                ranking: bool = True, overdue: MonthOverdue | None = None) -> tuple[dict[str, list[SubjectMonth]], Details]:
     """The month's inputs from the read models, as of a moment, once they include the latest event
-    (without `ranking`: enough for scores and grades, not for ranks and honours)."""
+    (without `ranking`: enough for scores and grades, not for ranks and honours; `overdue`: the
+    month's overdue findings, if found ahead by overdue_of)."""
     deployment.wait_for_read_models()
     settings = deployment.settings
     first, _ = month_days(month)
     return month_subjects_and_details(
         deployment.clickhouse, month=first, as_of=as_of, late_entry_hours=settings.late_entry_hours,
         materials_days=settings.materials_days, verify_days=settings.verify_days, policy=deployment.centre.policy,
-        subjects=subjects, ranking=ranking)
+        subjects=subjects, ranking=ranking, overdue=overdue)
+
+
+def overdue_of(deployment: Deployment, months: list[str], as_of: datetime) -> list[MonthOverdue]:
+    """The months' overdue findings as live_inputs counts them, found in one pass over the cases."""
+    deployment.wait_for_read_models()
+    return months_overdue(deployment.clickhouse, months=[month_days(month)[0] for month in months], as_of=as_of,
+                          materials_days=deployment.settings.materials_days)
 
 
 def shown(scores: list[Score], details: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ from projections.complaints import complaint_counts_by, complaint_findings_in, h
 from projections.findings import findings  # noqa: E402
 from projections.reviews import review_findings  # noqa: E402
 from projections.metrics import case_counts_by  # noqa: E402
-from projections.scores import month_subjects  # noqa: E402
+from projections.scores import month_subjects, months_overdue  # noqa: E402
 from projections.backends import ChdbClickHouse, ServerClickHouse  # noqa: E402
 
 CALENDAR, POLICY = WorkingCalendar(), WarningPolicy()
@@ -42,12 +42,15 @@ SCHEME = load_default_scheme()
 
 def scored(store, subject: str, first, now: datetime) -> list:
     """What GET /scores/windows (or /assessments/staff) of a live month does: the month's inputs, then the
-    scores; for windows, when some fail, the month before too (约谈: fail two months running)."""
-    inputs = month_subjects(store, month=first, as_of=now, policy=POLICY, subjects=(subject,))
+    scores; for windows, when some fail, the month before too (约谈: fail two months running), whose overdue
+    findings were found with the month's (api.monthly_scores.Board)."""
+    before = (first - timedelta(days=1)).replace(day=1)
+    overdue = months_overdue(store, months=[first, before] if subject == "window" else [first], as_of=now)
+    inputs = month_subjects(store, month=first, as_of=now, policy=POLICY, subjects=(subject,), overdue=overdue[0])
     scores = score_subjects(SCHEME, subject, inputs[subject])
     if subject == "window" and any(score.grade == "fail" for score in scores):
-        before = (first - timedelta(days=1)).replace(day=1)
-        previous = month_subjects(store, month=before, as_of=now, policy=POLICY, subjects=(subject,), ranking=False)
+        previous = month_subjects(store, month=before, as_of=now, policy=POLICY, subjects=(subject,), ranking=False,
+                                  overdue=overdue[1])
         talks_required(score_subjects(SCHEME, subject, previous[subject]), scores)
     return scores
 

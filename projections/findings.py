@@ -10,6 +10,7 @@ is found again by joining the ordinal to the calendar dimension. No lambda captu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from domain.clock import local_date
 from projections.backends import ClickHouse, quote
 from projections.case_state import NO_DATE, OPEN_END
 from projections.queries import keyed
-from projections.cases import closed_on_or_after, first_submission_sql, limit_at, state_at
+from projections.cases import closed_on_or_after, limit_at, state_at
 from projections.rows import microseconds
 
 
@@ -49,34 +50,82 @@ class Period:
         self.within = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
 
 
+# The columns of a case's summary that depend on the period: name -> its expression for a period.
+PeriodColumns = dict[str, Callable[[Period], str]]
+
+
 def first_submission(clickhouse: ClickHouse, period: Period) -> date:
     """The first submission day of a case that can have a finding in the period: the cases before
     it are never read (submitted_on leads case_state's key)."""
-    liveness = f"({closed_on_or_after(period.first, period.as_of_us)} OR {_materials_pending(period)})"
-    rows = clickhouse.query(first_submission_sql(period.as_of_us, liveness))
-    return rows[0]["day"] if rows and rows[0]["day"] else NO_DATE
+    return first_submissions(clickhouse, [period])[0]
+
+
+def first_submissions(clickhouse: ClickHouse, periods: list[Period]) -> list[date]:
+    """first_submission of each period, in one pass over the rows."""
+    return first_submission_days(clickhouse, [
+        f"accepted_us <= {period.as_of_us} AND ({closed_on_or_after(period.first, period.as_of_us)} "
+        f"OR {_materials_pending(period)})" for period in periods])
+
+
+def first_submission_days(clickhouse: ClickHouse, conditions: list[str]) -> list[date]:
+    """For each condition on case_state, the first submission day of a case that meets it (NO_DATE if
+    none). Looked for first among every version of the rows, without FINAL: the latest versions are
+    among them, so the day found is no later than the answers, and it is found cheaply (PREWHERE skips
+    the granules of long-closed cases, which FINAL would read whole); then among the latest rows from
+    that day on only, so that an older version not yet merged away cannot widen the answers."""
+    days = ", ".join(f"minIf(submitted_on, {condition}) AS day_{index}" for index, condition in enumerate(conditions))
+    meeting_any = " OR ".join(f"({condition})" for condition in conditions)
+    rows = clickhouse.query(f"""
+SELECT {days} FROM case_state FINAL
+WHERE ({meeting_any}) AND submitted_on >= (SELECT min(submitted_on) FROM case_state WHERE {meeting_any})""")
+    return [rows[0][f"day_{index}"] or NO_DATE for index in range(len(conditions))]
 
 
 def _materials_pending(period: Period) -> str:
     return f"(missing_materials > 0 AND accepted_on >= toDate({quote(period.materials_since.isoformat())}))"
 
 
-def _case_summary(period: Period, extra: str = "", where: str | None = None) -> str:
-    """One row per case accepted by the moment (from case_state): who accepted it, and the facts of
-    its clock as they stood then (suspensions, resumptions and extensions after the moment are cut
-    off). Unless `where` says which cases to read, only those still open on the period's first day or
-    later: a case closed before the period can be neither overdue nor suspended in it."""
-    moment = period.as_of_us
+def _case_summaries(periods: list[Period], columns: PeriodColumns, where: Callable[[Period], str] | None = None,
+                    fixed: dict[str, str] | None = None) -> str:
+    """One row per case and period (`period_index`, from 1) with the case accepted by the period's
+    moment (from case_state, read once for all the periods: reading the rows is most of the cost): who
+    accepted it, and the facts of its clock as they stood then (suspensions, resumptions and extensions
+    after the moment are cut off), with the `columns` worked out for the period and the `fixed` ones.
+    Unless `where` says which cases to read, only those still open on the period's first day or later:
+    a case closed before the period can be neither overdue nor suspended in it."""
+    def read(period: Period) -> str:
+        chosen = where(period) if where else closed_on_or_after(period.first, period.as_of_us)
+        return f"accepted_us <= {period.as_of_us} AND {chosen} AND {_submitted_in(period)}"
+
+    case_columns = {"c_id": "case_id", "c_window": "window_code", "c_staff": "staff_code",
+                    "c_staff_department": "staff_department", "c_acc_ord": "toInt64(accepted_ord)",
+                    "c_promised": "toInt64(promised_days)", **(fixed or {})}
+    period_columns: PeriodColumns = {"c_limit": lambda period: f"toInt64({limit_at(period.as_of_us)})",
+                                     "c_state": lambda period: state_at(period.as_of_us), **columns}
+    if len(periods) > 1:  # which periods the row is read for (one alone is the WHERE itself: chDB then fails)
+        period_columns["c_read"] = read
+    indexes = range(1, len(periods) + 1)
+    # each period's columns side by side, then the row's own period's picked out of them
+    each = ",\n        ".join(f"{column(period)} AS {name}_{index}" for name, column in period_columns.items()
+                              for index, period in zip(indexes, periods))
+    picked = ",\n    ".join(f"[{', '.join(f'{name}_{index}' for index in indexes)}][period_index] AS {name}"
+                             for name in period_columns)
     return f"""
-    SELECT case_id AS c_id, window_code AS c_window, staff_code AS c_staff, staff_department AS c_staff_department,
-        toInt64(accepted_ord) AS c_acc_ord, toInt64(promised_days) AS c_promised,
-        toInt64({limit_at(moment)}) AS c_limit,
-        {state_at(moment)} AS c_state,
-        1 AS c_accepted
-        {extra}
-    FROM case_state FINAL
-    WHERE accepted_us <= {moment} AND {where or closed_on_or_after(period.first, moment)}
-        AND submitted_on BETWEEN toDate({quote(period.submitted_since.isoformat())}) AND {period.as_of_day}"""
+    SELECT period_index, {", ".join(case_columns)}, 1 AS c_accepted,
+        {picked}
+    FROM (
+        SELECT {", ".join(f"{expression} AS {name}" for name, expression in case_columns.items())},
+            {each}
+        FROM case_state FINAL
+        WHERE {" OR ".join(f"({read(period)})" for period in periods)}
+    ) AS cases
+    ARRAY JOIN [{", ".join(map(str, indexes))}] AS period_index
+    {"WHERE c_read" if len(periods) > 1 else ""}"""
+
+
+def _submitted_in(period: Period) -> str:
+    """Condition on case_state: submitted between the first submission day that matters and the moment."""
+    return f"submitted_on BETWEEN toDate({quote(period.submitted_since.isoformat())}) AND {period.as_of_day}"
 
 
 def _begun(period: Period, column: str) -> str:
@@ -100,21 +149,29 @@ def _holders(period: Period, column: str) -> str:
 
 
 def overdue_findings(clickhouse: ClickHouse, period: Period) -> list[Finding]:
-    extra = f""",
-        {_begun(period, 'suspended_ordb')} AS c_s_ordbs,
-        {_resumed_ordbs(period)} AS c_r_ordbs,
-        {_begun(period, 'suspension_counts')} AS c_s_counts,
-        {_holders(period, 'holder_from_on')} AS c_h_starts,
-        {_holders(period, 'holder_staff')} AS c_h_staff,
-        {_holders(period, 'holder_departments')} AS c_h_departments,
-        toInt64(concluded_ord) AS c_concluded_ord,
-        toInt64(withdrawn_ord) AS c_withdrawn_ord,
-        {_ordinal_of(period.as_of_day)} AS c_as_of_ord"""
-    where = f"{closed_on_or_after(period.first, period.as_of_us)} AND {_may_fall_due_by(period)}"
+    return overdue_findings_in(clickhouse, [period])[0]
+
+
+def overdue_findings_in(clickhouse: ClickHouse, periods: list[Period]) -> list[list[Finding]]:
+    """The overdue findings of each period, from one pass over the cases (months in a row share most
+    of their cases)."""
+    columns: PeriodColumns = {
+        "c_s_ordbs": lambda period: _begun(period, "suspended_ordb"),
+        "c_r_ordbs": _resumed_ordbs,
+        "c_s_counts": lambda period: _begun(period, "suspension_counts"),
+        "c_h_starts": lambda period: _holders(period, "holder_from_on"),
+        "c_h_staff": lambda period: _holders(period, "holder_staff"),
+        "c_h_departments": lambda period: _holders(period, "holder_departments"),
+        "c_as_of_ord": lambda period: _ordinal_of(period.as_of_day),
+    }
+    fixed = {"c_concluded_ord": "toInt64(concluded_ord)", "c_withdrawn_ord": "toInt64(withdrawn_ord)"}
+    summaries = _case_summaries(periods, columns, _may_fall_due_in, fixed)
+    dated_in = " OR ".join(f"(period_index = {index} AND day {period.within})"
+                           for index, period in enumerate(periods, 1))
     rows = clickhouse.query(f"""
-SELECT c_id, c_window, c_limit, day,
-    arrayCount((s, d) -> s < d, c_h_starts, replicate(day, c_h_starts)) AS holder,
-    c_h_staff[holder] AS staff, c_h_departments[holder] AS department
+SELECT period_index, c_id, c_window, c_limit, day, c_h_staff[holder] AS staff, c_h_departments[holder] AS department
+FROM (
+SELECT *, arrayCount((s, d) -> s < d, c_h_starts, replicate(day, c_h_starts)) AS holder
 FROM (
     SELECT *, c_acc_ord + c_limit + 1
         + arraySum(arrayMap((l, cu, le, b) -> if(l < b + cu - le, le, 0), lowers, arrayCumSum(lens), lens,
@@ -131,17 +188,27 @@ FROM (
                         c_state = 'withdrawn', c_withdrawn_ord, c_as_of_ord) AS c_cut_ord,
                 arrayFilter((o, c) -> c = 0, c_s_ordbs, c_s_counts) AS c_paused_lowers,
                 arrayFilter((o, c) -> c = 0, c_r_ordbs, c_s_counts) AS c_paused_uppers
-            FROM ({_case_summary(period, extra, where=where)}) AS summaries
+            FROM ({summaries}) AS summaries
         ) AS cut
     ) AS clipped
     WHERE c_cut_ord - c_acc_ord - arraySum(lens) > c_limit
 ) AS overdue
 ANY LEFT JOIN (SELECT toInt64(ordinal) AS target, day FROM calendar_days WHERE is_workday = 1) AS workdays
     USING target
-WHERE day {period.within}
+WHERE {dated_in}
+) AS dated
 """)
-    return [Finding("overdue", row["c_id"], row["day"], _or_none(row["c_window"]), _or_none(row["department"]),
-                    _or_none(row["staff"]), overdue_detail(row["c_limit"], row["day"])) for row in rows]
+    found: list[list[Finding]] = [[] for _ in periods]
+    for row in rows:
+        found[row["period_index"] - 1].append(Finding(
+            "overdue", row["c_id"], row["day"], _or_none(row["c_window"]), _or_none(row["department"]),
+            _or_none(row["staff"]), overdue_detail(row["c_limit"], row["day"])))
+    return found
+
+
+def _may_fall_due_in(period: Period) -> str:
+    """Condition on case_state: the case can have its first overdue working day in the period."""
+    return f"{closed_on_or_after(period.first, period.as_of_us)} AND {_may_fall_due_by(period)}"
 
 
 def _ordinal_of(day: str) -> str:
@@ -192,16 +259,17 @@ def _late_entries(clickhouse: ClickHouse, period: Period, hours: float) -> list[
 
 
 def _late_supplements(clickhouse: ClickHouse, period: Period) -> list[Finding]:
-    extra = f""",
-        {_begun(period, 'suspended_versions')} AS c_s_versions,
-        {_begun(period, 'suspended_ord')} AS c_s_ords,
-        {_begun(period, 'suspended_ordb')} AS c_s_ordbs,
-        {_begun(period, 'suspended_on')} AS c_s_ons,
-        {_begun(period, 'suspension_reasons')} AS c_s_reasons,
-        {_begun(period, 'suspension_counts')} AS c_s_counts,
-        {_resumed_ordbs(period)} AS c_r_ordbs,
-        {_extensions(period, 'extended_versions')} AS c_x_versions,
-        {_extensions(period, 'extended_days')} AS c_x_days"""
+    columns: PeriodColumns = {
+        "c_s_versions": lambda period: _begun(period, "suspended_versions"),
+        "c_s_ords": lambda period: _begun(period, "suspended_ord"),
+        "c_s_ordbs": lambda period: _begun(period, "suspended_ordb"),
+        "c_s_ons": lambda period: _begun(period, "suspended_on"),
+        "c_s_reasons": lambda period: _begun(period, "suspension_reasons"),
+        "c_s_counts": lambda period: _begun(period, "suspension_counts"),
+        "c_r_ordbs": _resumed_ordbs,
+        "c_x_versions": lambda period: _extensions(period, "extended_versions"),
+        "c_x_days": lambda period: _extensions(period, "extended_days"),
+    }
     rows = clickhouse.query(f"""
 SELECT c_id, c_window, c_staff, c_staff_department, day, elapsed, limit_days
 FROM (
@@ -213,7 +281,7 @@ FROM (
         c_promised + arraySum(arrayMap((d, v, vi) -> if(v < vi, toInt64(d), 0), c_x_days, c_x_versions,
                                        replicate(c_s_versions[i], c_x_days))) AS limit_days,
         c_s_ons[i] AS day
-    FROM ({_case_summary(period, extra, where=_supplement_requested_in(period))}) AS summaries
+    FROM ({_case_summaries([period], columns, _supplement_requests)}) AS summaries
     ARRAY JOIN arrayEnumerate(c_s_versions) AS i
     WHERE c_s_reasons[i] = 'supplement'
 ) AS requests
@@ -221,6 +289,12 @@ WHERE elapsed * 2 > limit_days AND day {period.within}
 """)
     return [Finding("late_supplement_request", row["c_id"], row["day"], *_accepting(row, accepted=True),
                     late_supplement_detail(row["elapsed"], row["limit_days"])) for row in rows]
+
+
+def _supplement_requests(period: Period) -> str:
+    """Condition on case_state: the rows of _supplement_requested_in, found first without FINAL, by the
+    table's key (few cases have such a request, so FINAL then merges only the granules holding them)."""
+    return keyed("case_state", "submitted_on, case_id", f"{_submitted_in(period)} AND {_supplement_requested_in(period)}")
 
 
 def _supplement_requested_in(period: Period) -> str:
@@ -235,18 +309,15 @@ def _supplement_requested_in(period: Period) -> str:
 
 
 def _materials_overdue(clickhouse: ClickHouse, period: Period, materials_days: int) -> list[Finding]:
-    extra = f""",
-        missing_materials AS c_missing,
-        materials_us <= {period.as_of_us} AS c_received,
-        materials_on AS c_received_on,
-        withdrawn_us <= {period.as_of_us} AS c_withdrawn,
-        withdrawn_on AS c_withdrawn_on"""
-    pending = keyed("case_state", "submitted_on, case_id", _materials_pending(period))
+    columns: PeriodColumns = {"c_received": lambda period: f"materials_us <= {period.as_of_us}",
+                              "c_withdrawn": lambda period: f"withdrawn_us <= {period.as_of_us}"}
+    fixed = {"c_missing": "missing_materials", "c_received_on": "materials_on", "c_withdrawn_on": "withdrawn_on"}
+    summaries = _case_summaries([period], columns, _materials_pending_rows, fixed)
     rows = clickhouse.query(f"""
 SELECT * FROM (
     SELECT * FROM (
         SELECT *, c_acc_ord + {materials_days} AS deadline_ord
-        FROM ({_case_summary(period, extra, where=pending)}) AS summaries
+        FROM ({summaries}) AS summaries
     ) AS pending
     ANY LEFT JOIN (SELECT toInt64(ordinal) AS deadline_ord, day AS deadline_day FROM calendar_days
                    WHERE is_workday = 1) AS deadlines USING deadline_ord
@@ -258,6 +329,12 @@ WHERE NOT (c_received > 0 AND c_received_on <= deadline_day) AND NOT (c_withdraw
 """)
     return [Finding("materials_overdue", row["c_id"], row["day"], *_accepting(row, accepted=True),
                     materials_overdue_detail(materials_days, row["deadline_day"])) for row in rows]
+
+
+def _materials_pending_rows(period: Period) -> str:
+    """Condition on case_state: _materials_pending, found first without FINAL by the table's key (few
+    cases are accepted without all their materials)."""
+    return keyed("case_state", "submitted_on, case_id", f"{_submitted_in(period)} AND {_materials_pending(period)}")
 
 
 def _accepting(row: dict[str, Any], accepted: bool = False) -> tuple[str | None, str | None, str | None]:

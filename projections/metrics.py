@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from domain.clock import local_date
 from domain.metrics import CaseCounts
 from domain.sla import WarningPolicy
 from projections.backends import ClickHouse, quote
-from projections.cases import CaseFilter, case_clocks_sql
+from projections.cases import CaseFilter, case_clocks_sql, closed_on_or_after
+from projections.findings import first_submission_days
 from projections.rows import microseconds
 
 # by -> the clock's column holding the group's key (staff = the accepting staff; department = the item's)
 GROUP_COLUMNS = {"window": "window", "hall": "hall", "department": "department", "staff": "staff", "item": "item"}
+# the counts that break a tie between scores (domain.scoring: cases accepted, on-time rate)
+RANKING_COUNTS = ("accepted", "concluded", "concluded_on_time")
 # groupings a case never accepted belongs to (it has no window, hall or staff), and their case_state columns
 UNACCEPTED_COLUMNS = {"department": "department_code", "item": "item_code"}
 
@@ -26,7 +30,10 @@ def case_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: da
     """The period's counts per group (one group, "", without `by`), for the groups that counted
     anything; `window` and `department` narrow it to a caller's scope."""
     counts: dict[str, CaseCounts] = {}
-    for row in clickhouse.query(_accepted_sql(first, last, as_of, policy, by, window, department)):
+    moment = microseconds(as_of)
+    since = first_submission_days(clickhouse, [f"accepted_us <= {moment} AND {closed_on_or_after(first, moment)}"])[0]
+    cases = CaseFilter(window=window, department=department, open_since=first, submitted=(since, local_date(as_of)))
+    for row in clickhouse.query(_accepted_sql(first, last, as_of, policy, by, cases)):
         key = row.pop("key")
         counts[key] = counts.get(key, CaseCounts()) + CaseCounts(**row)
     if by is None or by in UNACCEPTED_COLUMNS:
@@ -37,27 +44,42 @@ def case_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: da
     return {key: value for key, value in counts.items() if value}
 
 
+def ranking_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime, policy: WarningPolicy,
+                      by: str, submitted_since: date) -> dict[str, CaseCounts]:
+    """The counts a tie between scores is broken by (cases accepted; concluded, and on time), per group,
+    as case_counts_by has them, for less: the others are not worked out. `submitted_since` is a day no
+    later than the first submission of a case open on the period's first day or later (the caller has
+    found one: projections.findings.first_submission)."""
+    cases = CaseFilter(open_since=first, submitted=(submitted_since, local_date(as_of)))
+    return {row.pop("key"): CaseCounts(**row)
+            for row in clickhouse.query(_accepted_sql(first, last, as_of, policy, by, cases, RANKING_COUNTS))}
+
+
 def _accepted_sql(first: date, last: date, as_of: datetime, policy: WarningPolicy, by: str | None,
-                  window: str | None, department: str | None) -> str:
+                  cases: CaseFilter, counted: tuple[str, ...] | None = None) -> str:
+    """The counts of the accepted cases (all of them, or those `counted`) per group."""
     in_period = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
     concluded = f"kind != 'immediate' AND state IN ('concluded', 'delivered') AND concluded_on {in_period}"
     immediate = f"kind = 'immediate' AND accepted_on {in_period}"
+    counts = {
+        "accepted": f"countIf(accepted_on {in_period})",
+        "concluded": f"countIf({concluded})",
+        "concluded_on_time": f"countIf({concluded} AND elapsed_workdays <= limit_days)",
+        "elapsed_sum": f"sumIf(elapsed_workdays, {concluded})",
+        "legal_sum": f"sumIf(legal_days, {concluded})",
+        "immediate_accepted": f"countIf({immediate})",
+        "immediate_same_day": f"countIf({immediate} AND state IN ('concluded', 'delivered') AND concluded_on = accepted_on)",
+        "withdrawn": f"countIf(state = 'withdrawn' AND withdrawn_on {in_period})",
+        "overdue": "countIf(state IN ('accepted', 'suspended') AND warning = 'red')",
+        "yellow": "countIf(state IN ('accepted', 'suspended') AND warning = 'yellow')",
+    }
+    columns = ",\n    ".join(f"toInt64({expression}) AS {name}" for name, expression in counts.items()
+                              if counted is None or name in counted)
     key = GROUP_COLUMNS[by] if by else "''"
-    clocks = case_clocks_sql(as_of, policy, CaseFilter(window=window, department=department, open_since=first))
     return f"""
 SELECT {key} AS key,
-    toInt64(countIf(accepted_on {in_period})) AS accepted,
-    toInt64(countIf({concluded})) AS concluded,
-    toInt64(countIf({concluded} AND elapsed_workdays <= limit_days)) AS concluded_on_time,
-    toInt64(sumIf(elapsed_workdays, {concluded})) AS elapsed_sum,
-    toInt64(sumIf(legal_days, {concluded})) AS legal_sum,
-    toInt64(countIf({immediate})) AS immediate_accepted,
-    toInt64(countIf({immediate} AND state IN ('concluded', 'delivered') AND concluded_on = accepted_on))
-        AS immediate_same_day,
-    toInt64(countIf(state = 'withdrawn' AND withdrawn_on {in_period})) AS withdrawn,
-    toInt64(countIf(state IN ('accepted', 'suspended') AND warning = 'red')) AS overdue,
-    toInt64(countIf(state IN ('accepted', 'suspended') AND warning = 'yellow')) AS yellow
-FROM ({clocks}) AS clocks
+    {columns}
+FROM ({case_clocks_sql(as_of, policy, cases)}) AS clocks
 GROUP BY key
 """
 

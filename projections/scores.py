@@ -19,19 +19,23 @@ one per event, so its ref is `<case id>#<version>` (a case entered late twice co
 
 Each kind of input is one question over the month (the cost grows with the month, not with the
 history): case findings as of the end of the month (or now, if earlier) like `/findings`, the
-month's case figures like `/metrics/cases`, and reviews valid as of the moment asked (an appeal
-upheld after the month still removes a bad review from the month's scores).
+month's case figures like `/metrics/cases` (only those that break ties), and reviews valid as of
+the moment asked (an appeal upheld after the month still removes a bad review from the month's
+scores). The overdue findings of several months can be found in one pass over the cases
+(months_overdue): the window scores find the month before's with the month's, for the talks.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from domain.assessment import month_days
 from domain.clock import local_date
+from domain.findings import Finding
 from domain.metrics import CaseCounts, case_figures, period_as_of
 from domain.scheme import SUBJECTS
 from domain.scoring import SubjectMonth
@@ -39,8 +43,8 @@ from domain.sla import WarningPolicy
 from projections import queries
 from projections.queries import keyed
 from projections.backends import ClickHouse, quote
-from projections.findings import Period, first_submission, late_entry_rows, overdue_findings
-from projections.metrics import case_counts_by
+from projections.findings import Period, first_submissions, late_entry_rows, overdue_findings_in
+from projections.metrics import ranking_counts_by
 from projections.reviews import review_findings, valid_bad_reviews
 from projections.rows import microseconds
 from projections.supervision import month_records
@@ -54,19 +58,21 @@ DETAIL_FIELDS = {"window": ("name", "hall", "department"), "staff": ("name", "wi
 
 def month_subjects(clickhouse: ClickHouse, *, month: date, as_of: datetime, late_entry_hours: float = 24,
                    materials_days: int = 15, verify_days: int = 2, policy: WarningPolicy | None = None,
-                   subjects: Iterable[str] = SUBJECTS, ranking: bool = True) -> dict[str, list[SubjectMonth]]:
+                   subjects: Iterable[str] = SUBJECTS, ranking: bool = True,
+                   overdue: MonthOverdue | None = None) -> dict[str, list[SubjectMonth]]:
     """Every window ("window") and staff member ("staff") of the catalogue with the month's counts,
-    by code. `month` is the month's first day; `as_of` the moment asked about (usually now)."""
+    by code. `month` is the month's first day; `as_of` the moment asked about (usually now); `overdue`
+    the month's overdue findings if found ahead (months_overdue)."""
     found, _ = month_subjects_and_details(clickhouse, month=month, as_of=as_of, late_entry_hours=late_entry_hours,
                                           materials_days=materials_days, verify_days=verify_days, policy=policy,
-                                          subjects=subjects, ranking=ranking)
+                                          subjects=subjects, ranking=ranking, overdue=overdue)
     return found
 
 
 def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: datetime, late_entry_hours: float = 24,
                                materials_days: int = 15, verify_days: int = 2, policy: WarningPolicy | None = None,
-                               subjects: Iterable[str] = SUBJECTS,
-                               ranking: bool = True) -> tuple[dict[str, list[SubjectMonth]], Details]:
+                               subjects: Iterable[str] = SUBJECTS, ranking: bool = True,
+                               overdue: MonthOverdue | None = None) -> tuple[dict[str, list[SubjectMonth]], Details]:
     """month_subjects, and the catalogue's details of each subject (window: name, hall, department;
     staff: name, window, department) read in the same pass. Without `ranking`, the month's case
     figures (cases accepted, on-time rate: only ranks and honours use them) are not counted, which
@@ -83,9 +89,9 @@ def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: da
         if staff:
             refs["staff"][staff][rule].append(ref)
 
-    period = Period(first, last, month_end, materials_days)
-    period.submitted_since = first_submission(clickhouse, period)
-    for finding in overdue_findings(clickhouse, period):
+    if overdue is None:
+        overdue = months_overdue(clickhouse, months=[month], as_of=as_of, materials_days=materials_days)[0]
+    for finding in overdue.findings:
         charge("overdue", finding.case_id, finding.window, finding.staff)
     for row in late_entries(clickhouse, first=first, last=last, as_of=month_end, hours=late_entry_hours):
         charge("late_entry", f"{row['case_id']}#{row['version']}", row["window"], None)
@@ -112,13 +118,38 @@ def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: da
     for subject in wanted:
         details[subject] = {row["code"]: {name: row.get(name) for name in DETAIL_FIELDS[subject]}
                             for row in queries.catalogue(clickhouse, subject)}
-        counts = case_counts_by(clickhouse, first=first, last=last, as_of=month_end, policy=policy or WarningPolicy(),
-                                by=subject) if ranking else {}
+        counts = ranking_counts_by(clickhouse, first=first, last=last, as_of=month_end, policy=policy or WarningPolicy(),
+                                   by=subject, submitted_since=overdue.submitted_since) if ranking else {}
         codes = sorted(set(details[subject]) | set(refs[subject]))
         found[subject] = [subject_month(code, refs[subject].get(code, {}), counts.get(code, CaseCounts()),
                                         subject == "staff" and code in disqualified)
                           for code in codes]
     return found, details
+
+
+@dataclass(frozen=True)
+class MonthOverdue:
+    """A month's overdue findings, and the first submission day of a case that can have a finding in
+    the month (the month's case figures are read from there on)."""
+
+    findings: list[Finding]
+    submitted_since: date
+
+
+def months_overdue(clickhouse: ClickHouse, *, months: list[date], as_of: datetime,
+                   materials_days: int = 15) -> list[MonthOverdue]:
+    """Each month's overdue findings (`months`: their first days) as of the end of the month (or as_of,
+    if earlier), found together: months in a row share most of their cases, and reading the cases is
+    most of the cost of a month's inputs, so the month before (约谈: a window failing two months
+    running) is found in the same pass for little more."""
+    periods = []
+    for month in months:
+        first, last = month_days(month.strftime("%Y-%m"))
+        periods.append(Period(first, last, period_as_of(last, as_of), materials_days))
+    for period, since in zip(periods, first_submissions(clickhouse, periods)):
+        period.submitted_since = since
+    return [MonthOverdue(found, period.submitted_since)
+            for period, found in zip(periods, overdue_findings_in(clickhouse, periods))]
 
 
 def subject_month(code: str, rules: dict[str, list[str]], counts: CaseCounts, disqualified: bool) -> SubjectMonth:

@@ -53,7 +53,8 @@ def window_scores(deployment: DeploymentDep, caller: ScoreReader, month: MonthQu
     board = Board(deployment, month, "window")
     allowed = in_scope(caller, "window", board.details)
     failed = [item["window"] for item in board.items if item["grade"] == "fail"]
-    talks = [code for code in previous_month_talks(deployment, month, failed) if allowed(code)]
+    talks = [code for code in previous_month_talks(deployment, month, failed, overdue_before=board.overdue_before)
+             if allowed(code)]
     return WindowScoresPublic(**board.view(allowed), items=[WindowScorePublic(**item) for item in board.items
                                                             if allowed(item["window"])],
                               talks_required=talks)
