@@ -105,7 +105,7 @@ ORDER BY review_id
 def review_findings(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime,
                     verify_days: int) -> list[Finding]:
     """review_unverified and rectification_overdue findings dated in the period that had arisen by as_of."""
-    return sorted(_unverified(clickhouse, first, last, as_of, verify_days) + _rectification_overdue(
+    return sorted(_unverified(clickhouse, first, last, as_of, verify_days) + rectification_overdue(
         clickhouse, first, last, as_of), key=lambda finding: (finding.date, finding.kind, finding.case_id))
 
 
@@ -137,7 +137,7 @@ WHERE arises_on BETWEEN {day_literal(first)} AND {day_literal(last)} AND arises_
             for row in rows]
 
 
-def _rectification_overdue(clickhouse: ClickHouse, first: date, last: date, as_of: datetime) -> list[Finding]:
+def rectification_overdue(clickhouse: ClickHouse, first: date, last: date, as_of: datetime) -> list[Finding]:
     moment = microseconds(as_of)
     due_in = (f"deadline != {day_literal(NO_DATE)} AND deadline BETWEEN {day_literal(first - timedelta(days=1))} "
               f"AND {day_literal(last - timedelta(days=1))}")

@@ -45,7 +45,7 @@ from projections.queries import keyed
 from projections.backends import ClickHouse, quote
 from projections.findings import Period, first_submissions, late_entry_rows, overdue_findings_in
 from projections.metrics import ranking_counts_by
-from projections.reviews import review_findings, valid_bad_reviews
+from projections.reviews import rectification_overdue, valid_bad_reviews
 from projections.rows import microseconds
 from projections.supervision import month_records
 
@@ -57,20 +57,20 @@ DETAIL_FIELDS = {"window": ("name", "hall", "department"), "staff": ("name", "wi
 
 
 def month_subjects(clickhouse: ClickHouse, *, month: date, as_of: datetime, late_entry_hours: float = 24,
-                   materials_days: int = 15, verify_days: int = 2, policy: WarningPolicy | None = None,
+                   materials_days: int = 15, policy: WarningPolicy | None = None,
                    subjects: Iterable[str] = SUBJECTS, ranking: bool = True,
                    overdue: MonthOverdue | None = None) -> dict[str, list[SubjectMonth]]:
     """Every window ("window") and staff member ("staff") of the catalogue with the month's counts,
     by code. `month` is the month's first day; `as_of` the moment asked about (usually now); `overdue`
     the month's overdue findings if found ahead (months_overdue)."""
     found, _ = month_subjects_and_details(clickhouse, month=month, as_of=as_of, late_entry_hours=late_entry_hours,
-                                          materials_days=materials_days, verify_days=verify_days, policy=policy,
+                                          materials_days=materials_days, policy=policy,
                                           subjects=subjects, ranking=ranking, overdue=overdue)
     return found
 
 
 def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: datetime, late_entry_hours: float = 24,
-                               materials_days: int = 15, verify_days: int = 2, policy: WarningPolicy | None = None,
+                               materials_days: int = 15, policy: WarningPolicy | None = None,
                                subjects: Iterable[str] = SUBJECTS, ranking: bool = True,
                                overdue: MonthOverdue | None = None) -> tuple[dict[str, list[SubjectMonth]], Details]:
     """month_subjects, and the catalogue's details of each subject (window: name, hall, department;
@@ -99,8 +99,8 @@ def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: da
         charge("bad_review", review["review_id"], review["window_code"], review["staff_code"])
         if review["staff_code"]:
             disqualified.add(review["staff_code"])
-    for finding in review_findings(clickhouse, first=first, last=last, as_of=month_end, verify_days=verify_days):
-        if finding.kind == "rectification_overdue" and finding.review_id:
+    for finding in rectification_overdue(clickhouse, first, last, month_end):
+        if finding.review_id:
             charge("rectification_overdue", finding.review_id, finding.window, finding.staff)
     for complaint in verified_complaints(clickhouse, first=first, last=last, as_of=as_of):
         charge("complaint", complaint["complaint_id"], complaint["subject_window"], complaint["subject_staff"])
