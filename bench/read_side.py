@@ -1,6 +1,7 @@
 """The read side at province scale: the questions a supervisor asks, timed over synthetic stores.
 
     .venv/bin/python bench/read_side.py [--sizes 100000 1000000 10000000] [--server-max 1000000]
+    .venv/bin/python bench/read_side.py --data DIR      (a store bench/synthetic.py built: its questions only)
 
 For each size, a synthetic store (bench/synthetic.py) is built on chDB and, up to --server-max
 cases, on the ClickHouse server; then each question is asked --repeat times and the median is
@@ -102,8 +103,15 @@ def main() -> None:
     parser.add_argument("--server-max", type=int, default=1_000_000)
     parser.add_argument("--clickhouse", default="clickhouse://127.0.0.1:9000/sunlight_read_bench")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--data", type=Path, help="time the questions on this store (bench/synthetic.py --data) only")
     options = parser.parse_args()
     now = datetime.combine(datetime.now(SHANGHAI).date(), clock_time(17, 0), SHANGHAI)
+    if options.data:
+        store = ChdbClickHouse(options.data / "chdb")
+        size = store.query("SELECT count() AS cases FROM case_state")[0]["cases"]
+        report({("chDB", size): {name: median_seconds(ask, store, options.repeat)
+                                 for name, ask in questions(now).items()}}, [size])
+        return
     work = Path(tempfile.mkdtemp(prefix="sunlight-read-"))
     results: dict[tuple[str, int], dict[str, float]] = {}
     chdb = ChdbClickHouse(work / "chdb")  # one chDB session per process
