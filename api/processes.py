@@ -9,11 +9,11 @@ import threading
 from kafka import KafkaConsumer, KafkaProducer
 
 from api.bootstrap import build_bounds, build_calendar, build_centre, build_clickhouse
+from api.replay import replay, replayable
 from api.settings import Settings
 from domain.application import ServiceCentre
 from projections.backends import ReadModelUnavailable
 from projections.projector import Projector
-from projections.replay import replay, replayable
 from streams.consumer import TopicProjector
 from streams.follower import NotificationFollower, last_position
 from streams.relay import Relay, RelayPosition, ensure_topic

@@ -1,4 +1,5 @@
-"""Replaying a whole SQLite event store into chDB in bulk: the rebuild's fast path (embedded mode).
+"""Replaying a whole SQLite event store into chDB in bulk, the SQL of it: the rebuild's fast path
+(embedded mode; api/replay.py runs it).
 
 The projector is the definition of every row (`rows.rows_of`, the case fold of `case_state`). Case
 events stored in exactly the shape Sunlight writes them are read by ClickHouse itself, straight from
@@ -11,22 +12,14 @@ tests/integration/test_replay.py holds both paths to the same tables on random s
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
-from eventsourcing.persistence import Notification
-from eventsourcing.sqlite import SQLiteConnectionPool
-
-from projections.backends import ChdbClickHouse, ClickHouse, quote
+from projections.backends import ClickHouse, quote
 from projections.case_state import NEVER_US, OPEN_END
 from projections.checks import column_fits, fits
 from projections.rows import STATE_AFTER
-from projections.projector import Projector
 from projections.schema import COLUMNS
-from streams.follower import log_batch
-from streams.stored import StoredEnvelopes, event_names
 
 # Where each stored event of the log is: the log position is SQLite's rowid, which the table function
 # does not show, so Python reads it with the event's identity and ClickHouse joins it back.
@@ -59,16 +52,6 @@ FIELD_TEXT = {
 DATETIME_PREFIX = len('{"_type_":"datetime_iso","_data_":"')
 
 
-def case_topics() -> dict[str, str]:
-    """Stored topic -> envelope type of the case events read the direct way (not upcast)."""
-    topics = {}
-    for event_type in STATE_AFTER:
-        topic = f"domain.case:Case.{event_type.removeprefix('Case')}"
-        if event_names(topic) == (event_type, "case"):
-            topics[topic] = event_type
-    return topics
-
-
 def in_plain_shape() -> str:
     """The SQL condition on a stored case event's fields (`fields`: [(name, JSON text)]) for it to be read
     in SQL: each value the rows use absent or of the type the projector's checks accept, in the form the
@@ -97,10 +80,10 @@ def datetime_text(field: str) -> str:
             f"length(fields[indexOf(keys, '{field}')].2) - {DATETIME_PREFIX + 2})")
 
 
-def case_events_sql(store: Path, low: str = "00", high: str = "g") -> str:
+def case_events_sql(store: Path, topics: dict[str, str], low: str = "00", high: str = "g") -> str:
     """case_events rows, as `rows.case_event_row` makes them, for the case events in the plain shape, of
-    the cases whose ids are in [low, high)."""
-    topics = case_topics()
+    the cases whose ids are in [low, high); `topics`: stored topic -> event type, of the case events
+    whose stored JSON is read directly."""
     names = ", ".join(quote(topic) for topic in topics)
     types = ", ".join(quote(event_type) for event_type in topics.values())
     states = ", ".join(quote(STATE_AFTER[event_type]) for event_type in topics.values())
@@ -258,42 +241,6 @@ def case_state_sql(low: str = "00", high: str = "g") -> str:
             f"FROM case_events WHERE {between(low, high)} GROUP BY case_id) {NEW_ROWS}")
 
 
-def replayable(centre: Any, clickhouse: ClickHouse) -> Path | None:
-    """The SQLite file chDB can replay in bulk, or None where only the projector's path applies
-    (another store or backend, a store in memory, ciphered or compressed state)."""
-    pool = getattr(getattr(centre.recorder, "datastore", None), "pool", None)
-    if (not isinstance(clickhouse, ChdbClickHouse) or not isinstance(pool, SQLiteConnectionPool)
-            or pool.is_sqlite_memory_mode or centre.recorder.events_table_name != "stored_events"
-            or not StoredEnvelopes(centre.mapper).direct):
-        return None
-    return Path(pool.db_name)
-
-
-def replay(centre: Any, projector: Projector, store: Path, report: Callable[[int], Any] = lambda _: None,
-           batch_size: int = 20_000) -> int:
-    """Replay the whole store into empty read models; returns how many events were read."""
-    clickhouse = projector.clickhouse
-    clickhouse.execute(f"DROP TABLE IF EXISTS {POSITIONS}")
-    clickhouse.execute(POSITIONS_DDL)
-    try:
-        last = load_positions(store, clickhouse)
-        ranges = id_ranges(last)
-        in_sql = 0
-        for low, high in ranges:
-            clickhouse.execute(case_events_sql(store, low, high))
-            report(added := clickhouse.query(f"SELECT count() AS events FROM case_events WHERE {between(low, high)}")
-                   [0]["events"])
-            in_sql += added
-        clickhouse.execute("INSERT INTO stream_heads SELECT 'case', case_id, version, hash, position FROM case_events")
-        by_projector = project_the_rest(centre, projector, report, batch_size)
-        for low, high in ranges:
-            clickhouse.execute(case_state_sql(low, high))
-        projector.advance(last)
-        return in_sql + by_projector
-    finally:
-        clickhouse.execute(f"DROP TABLE IF EXISTS {POSITIONS}")
-
-
 def id_ranges(events: int, per_range: int = 2_000_000) -> list[tuple[str, str]]:
     """Aggregate ids split by their first two hex digits into ranges of about `per_range` events each (at
     most 256): a large store is replayed a range at a time, which bounds the memory a step takes and
@@ -326,38 +273,3 @@ def load_positions(store: Path, clickhouse: ClickHouse, chunk: int = 200_000) ->
                                                   "position": positions})
             last = max(last, max(positions))
     return last
-
-
-def project_the_rest(centre: Any, projector: Projector, report: Callable[[int], Any], batch_size: int) -> int:
-    """Project the events case_events did not take in SQL, in log order, the projector's own way (but
-    for the case fold, done in SQL once they are all in)."""
-    rest = [row["position"] for row in projector.clickhouse.query(
-        f"SELECT position FROM {POSITIONS} WHERE position NOT IN (SELECT position FROM case_events) "
-        "ORDER BY position")]
-    for start in range(0, len(rest), batch_size):
-        batch = log_batch(centre, 0, stored_events(centre, rest[start:start + batch_size]))
-        projector.project(batch.envelopes, batch.unreadable, fold_cases=False)
-        report(batch.size)
-    return len(rest)
-
-
-def stored_events(centre: Any, positions: list[int], chunk: int = 500) -> list[Notification]:
-    """The stored events at these positions, as the recorder's select_notifications gives them."""
-    recorder, notifications = centre.recorder, []
-    with recorder.datastore.transaction(commit=False) as cursor:
-        for start in range(0, len(positions), chunk):
-            some = positions[start:start + chunk]
-            cursor.execute(f"SELECT rowid, * FROM stored_events WHERE rowid IN ({', '.join('?' * len(some))}) "
-                           "ORDER BY rowid", some)
-            notifications += [Notification(id=row["rowid"], originator_id=originator_id(recorder, row["originator_id"]),
-                                           originator_version=row["originator_version"], topic=row["topic"],
-                                           state=row["state"]) for row in cursor.fetchall()]
-    return notifications
-
-
-def originator_id(recorder: Any, stored: Any) -> Any:
-    """The aggregate's id as the recorder reads it; as stored if it cannot (the envelope then fails)."""
-    try:
-        return recorder.convert_originator_id(stored)
-    except Exception:  # an id that is not a UUID: the event is set aside as unreadable
-        return stored

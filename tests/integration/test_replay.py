@@ -17,7 +17,8 @@ from api.processes import rebuild
 from domain.base import Actor
 from projections.backends import ChdbClickHouse
 from projections.projector import Projector
-from projections.replay import case_topics, id_ranges, replayable
+from api.replay import case_topics, replayable
+from projections.replay import id_ranges
 from projections.schema import COLUMNS, TABLES
 from streams.follower import NotificationFollower, last_position
 from tests.utils.cases import random_case, random_moment, register_catalogue
@@ -154,7 +155,7 @@ def table_rows(store, table: str) -> list[dict]:
 def test_a_replay_leaves_every_table_as_the_projector_does(chdb_store, tmp_path, seed, events_per_range, caplog,
                                                           monkeypatch):
     """Seed 2 replays the cases in ranges of ids, as a large store is."""
-    monkeypatch.setattr("projections.replay.id_ranges", lambda events: id_ranges(events, events_per_range))
+    monkeypatch.setattr("api.replay.id_ranges", lambda events: id_ranges(events, events_per_range))
     centre = store_with_odd_events(tmp_path / "events.sqlite3", seed)
     replayed, followed = replayed_and_followed(chdb_store, centre)
 
@@ -174,7 +175,7 @@ def test_a_replay_leaves_every_table_as_the_projector_does(chdb_store, tmp_path,
 def test_a_failed_bulk_replay_falls_back_to_the_projector(chdb_store, tmp_path, monkeypatch, caplog):
     centre = store_with_odd_events(tmp_path / "events.sqlite3", 3)
     replayed, followed = replayed_and_followed(chdb_store, centre)
-    monkeypatch.setattr("projections.replay.case_state_sql", lambda low, high: "INSERT INTO case_state SELECT")
+    monkeypatch.setattr("api.replay.case_state_sql", lambda low, high: "INSERT INTO case_state SELECT")
 
     assert rebuild(centre, Projector(replayed, centre.calendar)) == last_position(centre)
 
