@@ -42,6 +42,7 @@ class CaseFilter:
     case_ids: tuple[str, ...] = ()
     open_since: date | None = None  # only cases still open on this day or later (at the moment asked)
     submitted: tuple[date, date] | None = None  # the submission days of case_ids, first and last
+    accepted_or_concluded: tuple[date, date] | None = None  # only cases accepted or concluded in these days
 
     def where(self, moment: int, today: date) -> str:
         """Conditions on case_state's own columns, so that the clocks are worked out only for the
@@ -64,6 +65,10 @@ class CaseFilter:
                 conditions.append(f"{column} = {quote(value)}")
         if self.case_ids:
             conditions.append(f"case_id IN ({', '.join(quote(case_id) for case_id in self.case_ids)})")
+        if self.accepted_or_concluded:
+            first, last = (quote(day.isoformat()) for day in self.accepted_or_concluded)
+            conditions.append(f"(accepted_on BETWEEN toDate({first}) AND toDate({last}) "
+                              f"OR concluded_on BETWEEN toDate({first}) AND toDate({last}))")
         return " AND ".join(conditions)
 
     def having(self) -> str:

@@ -50,7 +50,9 @@ def ranking_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of:
     as case_counts_by has them, for less: the others are not worked out. `submitted_since` is a day no
     later than the first submission of a case open on the period's first day or later (the caller has
     found one: projections.findings.first_submission)."""
-    cases = CaseFilter(open_since=first, submitted=(submitted_since, local_date(as_of)))
+    # only the cases accepted or concluded in the period count towards these
+    cases = CaseFilter(open_since=first, submitted=(submitted_since, local_date(as_of)),
+                       accepted_or_concluded=(first, last))
     return {row.pop("key"): CaseCounts(**row)
             for row in clickhouse.query(_accepted_sql(first, last, as_of, policy, by, cases, RANKING_COUNTS))}
 

@@ -11,7 +11,7 @@ import pytest
 
 from domain.case_commands import CaseNotFound
 from domain.metrics import GROUPINGS, case_counts, counts_by, period_as_of
-from projections.metrics import case_counts_by
+from projections.metrics import case_counts_by, ranking_counts_by
 from tests.utils.cases import random_case, random_moment, register_catalogue
 from tests.utils.centre import make_centre
 from tests.utils.projection import projected
@@ -78,3 +78,21 @@ def test_a_callers_scope_narrows_the_counts(random_centre, store):
     one = case_counts_by(store, first=first, last=last, as_of=as_of, policy=random_centre.policy, by=None,
                          window="A01")
     assert one == {"": by_window["A01"]}
+
+
+def test_the_scores_tie_breakers_equal_the_reference(random_centre, store):
+    """ranking_counts_by reads only the cases accepted or concluded in the period: its counts are the
+    reference's, for the windows and the staff."""
+    centre = random_centre
+    for first, last in PERIODS:
+        as_of = period_as_of(last, RECORDED)
+        cases = cases_as_of(centre, as_of)
+        options = {"first": first, "last": last, "as_of": as_of, "calendar": centre.calendar, "policy": centre.policy}
+        for by in ("window", "staff"):
+            expected = {key: (counts.accepted, counts.concluded, counts.concluded_on_time)
+                        for key, counts in counts_by(cases, GROUPINGS[by], **options).items()}
+            actual = ranking_counts_by(store, first=first, last=last, as_of=as_of, policy=centre.policy, by=by,
+                                       submitted_since=date(2004, 1, 1))
+            assert {key: (counts.accepted, counts.concluded, counts.concluded_on_time)
+                    for key, counts in actual.items() if counts.accepted or counts.concluded} == {
+                key: figures for key, figures in expected.items() if figures[0] or figures[1]}, (by, first, last)
