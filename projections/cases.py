@@ -24,7 +24,7 @@ from domain.calendar import WorkingCalendar
 from domain.clock import SHANGHAI, local_date
 from domain.sla import Suspension, WarningPolicy, nth_counted_day
 from projections.backends import ClickHouse, quote
-from projections.case_state import OPEN_END
+from projections.case_state import NO_DATE, OPEN_END
 from projections.rows import microseconds
 
 CLOCK_STATES = ("accepted", "suspended", "concluded", "delivered", "withdrawn")
@@ -92,8 +92,25 @@ def limit_at(moment: int) -> str:
 def first_submission_sql(moment: int, liveness: str = "") -> str:
     """The first submission day of a case accepted by the moment that meets `liveness`. It reads only
     a few columns; the days before it need never be read (submitted_on leads the table's key)."""
-    live = f" AND {liveness}" if liveness else ""
-    return f"SELECT min(submitted_on) AS day FROM case_state FINAL WHERE accepted_us <= {moment}{live}"
+    condition = f"accepted_us <= {moment}" + (f" AND {liveness}" if liveness else "")
+    return f"SELECT min(submitted_on) AS day FROM case_state FINAL WHERE {condition} AND {not_before_any(condition)}"
+
+
+def first_submission_days(clickhouse: ClickHouse, conditions: list[str]) -> list[date]:
+    """For each condition on case_state, the first submission day of a case that meets it (NO_DATE if
+    none), in one pass over the rows."""
+    days = ", ".join(f"minIf(submitted_on, {condition}) AS day_{index}" for index, condition in enumerate(conditions))
+    meeting_any = " OR ".join(f"({condition})" for condition in conditions)
+    rows = clickhouse.query(f"SELECT {days} FROM case_state FINAL WHERE ({meeting_any}) AND {not_before_any(meeting_any)}")
+    return [rows[0][f"day_{index}"] or NO_DATE for index in range(len(conditions))]
+
+
+def not_before_any(condition: str) -> str:
+    """Condition on case_state: submitted no earlier than any version of a row meeting `condition`. Found
+    without FINAL, that day is cheap (PREWHERE skips the granules of long-closed cases, which FINAL would
+    read whole) and no later than the answer, since the latest versions are among every version; FINAL
+    then reads from that day on only, so an older version not yet merged away cannot widen the answer."""
+    return f"submitted_on >= (SELECT min(submitted_on) FROM case_state WHERE {condition})"
 
 
 def submitted_since(moment: int, today: date, liveness: str = "") -> str:

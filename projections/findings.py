@@ -21,7 +21,7 @@ from domain.clock import local_date
 from projections.backends import ClickHouse, quote
 from projections.case_state import NO_DATE, OPEN_END
 from projections.queries import keyed
-from projections.cases import closed_on_or_after, limit_at, state_at
+from projections.cases import closed_on_or_after, first_submission_days, limit_at, state_at
 from projections.rows import microseconds
 
 
@@ -65,20 +65,6 @@ def first_submissions(clickhouse: ClickHouse, periods: list[Period]) -> list[dat
     return first_submission_days(clickhouse, [
         f"accepted_us <= {period.as_of_us} AND ({closed_on_or_after(period.first, period.as_of_us)} "
         f"OR {_materials_pending(period)})" for period in periods])
-
-
-def first_submission_days(clickhouse: ClickHouse, conditions: list[str]) -> list[date]:
-    """For each condition on case_state, the first submission day of a case that meets it (NO_DATE if
-    none). Looked for first among every version of the rows, without FINAL: the latest versions are
-    among them, so the day found is no later than the answers, and it is found cheaply (PREWHERE skips
-    the granules of long-closed cases, which FINAL would read whole); then among the latest rows from
-    that day on only, so that an older version not yet merged away cannot widen the answers."""
-    days = ", ".join(f"minIf(submitted_on, {condition}) AS day_{index}" for index, condition in enumerate(conditions))
-    meeting_any = " OR ".join(f"({condition})" for condition in conditions)
-    rows = clickhouse.query(f"""
-SELECT {days} FROM case_state FINAL
-WHERE ({meeting_any}) AND submitted_on >= (SELECT min(submitted_on) FROM case_state WHERE {meeting_any})""")
-    return [rows[0][f"day_{index}"] or NO_DATE for index in range(len(conditions))]
 
 
 def _materials_pending(period: Period) -> str:

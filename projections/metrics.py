@@ -13,8 +13,7 @@ from domain.clock import local_date
 from domain.metrics import CaseCounts
 from domain.sla import WarningPolicy
 from projections.backends import ClickHouse, quote
-from projections.cases import CaseFilter, case_clocks_sql, closed_on_or_after
-from projections.findings import first_submission_days
+from projections.cases import CaseFilter, case_clocks_sql, closed_on_or_after, first_submission_days
 from projections.rows import microseconds
 
 # by -> the clock's column holding the group's key (staff = the accepting staff; department = the item's)
