@@ -122,22 +122,24 @@ class Projector:
             self.clickhouse.insert("read_model_schema", [{"fingerprint": SCHEMA_FINGERPRINT}])
         self.load_calendar()
 
-    def built_with(self) -> str | None:
+    def built_with(self, tables: set[str] | None = None) -> str | None:
         """The fingerprint of the definitions the read models were built with; None if there are none
-        yet, "" if they predate fingerprints."""
-        tables = {row["name"] for row in self.clickhouse.query(
-            "SELECT name FROM system.tables WHERE database = currentDatabase()")}
+        yet, "" if they predate fingerprints. `tables`: the tables there are, if known."""
+        tables = self.tables() if tables is None else tables
         if "read_model_schema" in tables:
             rows = self.clickhouse.query("SELECT any(fingerprint) AS fingerprint FROM read_model_schema")
             return rows[0]["fingerprint"] if rows and rows[0]["fingerprint"] else ""
         return "" if tables & set(TABLES) else None
 
+    def tables(self) -> set[str]:
+        return {row["name"] for row in self.clickhouse.query(
+            "SELECT name FROM system.tables WHERE database = currentDatabase()")}
+
     def reset(self) -> None:
         """Empty read models, for a replay of the whole log: tables of the current definitions are emptied
         (the calendar dimension is kept, refilled only if the calendar changed), others made anew."""
-        tables = {row["name"] for row in self.clickhouse.query(
-            "SELECT name FROM system.tables WHERE database = currentDatabase()")}
-        if self.built_with() != SCHEMA_FINGERPRINT or not tables >= set(TABLES):
+        tables = self.tables()
+        if not tables >= set(TABLES) or self.built_with(tables) != SCHEMA_FINGERPRINT:
             self.drop_tables()
             self.create_tables()
             return
