@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from domain.calendar import WorkingCalendar  # noqa: E402
 from domain.clock import TimeBounds  # noqa: E402
 from projections.backends import ChdbClickHouse, ClickHouse, ServerClickHouse  # noqa: E402
+from projections.case_state import first_overdue_sql  # noqa: E402
 from projections.projector import Projector  # noqa: E402
 
 CHUNK = 250_000
@@ -152,7 +153,11 @@ SELECT case_id, max(version), max(position), argMax(state_after, version),
     {resumption('occurred_ord_before', open_end)},
     [], [], [],
     groupArrayIf(occurred_on, event_type = 'CaseAccepted'), groupArrayIf(staff_code, event_type = 'CaseAccepted'),
-    groupArrayIf(department_code, event_type = 'CaseAccepted')
+    groupArrayIf(department_code, event_type = 'CaseAccepted'),
+    argMax(occurred_us, version),
+    {first_overdue_sql(at('CaseAccepted', 'occurred_ord', open_end), at('CaseAccepted', 'promised_days', '0'),
+                       suspension('occurred_ord_before'), resumption('occurred_ord_before', open_end),
+                       suspension('counts'))}
 FROM case_events
 WHERE case_id >= {first_id} AND case_id < {last_id}
 GROUP BY case_id

@@ -100,11 +100,13 @@ class ChdbClickHouse:
         except Exception as error:
             raise ReadModelUnavailable(error) from error
         names = [column["name"] for column in result["meta"]]
-        converters = [_converter(column["type"]) for column in result["meta"]]
-        return [
-            {name: convert(value) for name, convert, value in zip(names, converters, row)}
-            for row in result["data"]
-        ]
+        rows = result["data"]
+        for index, column in enumerate(result["meta"]):
+            convert = _converter(column["type"])
+            if convert is not _as_is:
+                for row in rows:
+                    row[index] = convert(row[index])
+        return [dict(zip(names, row)) for row in rows]
 
     def close(self) -> None:
         with self._lock:
@@ -193,15 +195,20 @@ def as_columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
 
 
 def _converter(clickhouse_type: str):
+    """How a JSONCompact value of the type becomes Python's (_as_is if it already is: JSON numbers, strings)."""
     if clickhouse_type.startswith("Array("):
         element = _converter(clickhouse_type.removeprefix("Array(").removesuffix(")"))
-        return lambda values: [element(value) for value in values]
+        return _as_is if element is _as_is else lambda values: [element(value) for value in values]
     inner = clickhouse_type.removeprefix("Nullable(").removesuffix(")")
     if inner == "Date":
         return lambda value: None if value is None else date.fromisoformat(value)
-    if inner.startswith(("Int", "UInt")):
+    if inner in ("Int64", "UInt64", "Int128", "UInt128", "Int256", "UInt256"):  # quoted in JSON
         return lambda value: None if value is None else int(value)
-    return lambda value: value
+    return _as_is
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def quote(value: str) -> str:

@@ -61,7 +61,46 @@ def folded(state: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
     apply = APPLY.get(event["event_type"])
     if apply:
         apply(row, event)
+    row["latest_us"] = event["occurred_us"]
+    row["overdue_ord"] = first_overdue_ordinal(
+        row["accepted_ord"], row["promised_days"] + sum(row["extended_days"]), row["suspended_ordb"],
+        row["resumed_ordb"], row["suspension_counts"])
     return row
+
+
+def first_overdue_ordinal(accepted_ord: int, limit: int, lowers: list[int], uppers: list[int],
+                          counts: list[int]) -> int:
+    """The ordinal of the case's first overdue working day (the (N+1)-th counted working day after
+    acceptance) if nothing more happens to it; OPEN_END before acceptance, or while a suspension that
+    stops the clock is open before that day. Each such suspension pauses the working days after its
+    start's `lower` up to its end's `upper` (both "working days before"), pushing the day out if it
+    starts before it. The day is the overdue finding's date and says who is charged.
+
+    Once the day has passed, nothing later moves it: a suspension begun on a later day pauses only
+    later days, and no extension is granted to an overdue case. So the day a row holds is the day as
+    of any moment after the row's latest event, and as of the end of any day by which it had come."""
+    if accepted_ord == OPEN_END:
+        return OPEN_END
+    target = accepted_ord + limit + 1
+    for lower, upper, counted in zip(lowers, uppers, counts):
+        lower = max(lower, accepted_ord)
+        if not counted and lower < target:
+            target += max(0, upper - lower)
+    return min(target, OPEN_END)
+
+
+def first_overdue_sql(accepted_ord: str, limit: str, lowers: str, uppers: str, counts: str) -> str:
+    """first_overdue_ordinal in SQL, of a case_state row's columns (or of expressions for them). A
+    suspension that counts pauses nothing; a pause that starts before the day pushed out by the pauses
+    before it pushes it further (pauses come in order, one after the other)."""
+    acc = f"toInt64({accepted_ord})"
+    starts = f"arrayMap((l, a) -> greatest(toInt64(l), a), {lowers}, replicate({acc}, {lowers}))"
+    lengths = (f"arrayMap((u, l, c) -> if(c = 0, greatest(toInt64(0), toInt64(u) - l), toInt64(0)), "
+               f"{uppers}, {starts}, {counts})")
+    due = f"{acc} + toInt64({limit}) + 1"
+    pushed = (f"arraySum(arrayMap((l, total, length, due) -> if(l < due + total - length, length, toInt64(0)), "
+              f"{starts}, arrayCumSum({lengths}), {lengths}, replicate({due}, {lengths})))")
+    return f"if({accepted_ord} = {OPEN_END}, toUInt32({OPEN_END}), toUInt32(least({due} + {pushed}, {OPEN_END})))"
 
 
 def _submitted(row: dict[str, Any], event: dict[str, Any]) -> None:

@@ -10,14 +10,13 @@ is found again by joining the ordinal to the calendar dimension. No lambda captu
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from domain.findings import (
     Finding, late_entry_detail, late_supplement_detail, materials_overdue_detail, overdue_detail,
 )
-from domain.clock import local_date
+from domain.clock import beijing, local_date
 from projections.backends import ClickHouse, quote
 from projections.case_state import NO_DATE, OPEN_END
 from projections.queries import keyed
@@ -39,6 +38,8 @@ def findings(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime
 class Period:
     def __init__(self, first: date, last: date, as_of: datetime, materials_days: int = 15) -> None:
         self.first, self.as_of_date = first, local_date(as_of)
+        # a moment at the very end of its day: nothing recorded after it is of that day
+        self.ends_its_day = beijing(as_of).time() == time.max
         # N working days and the next one span at most 1.4 N calendar days, a week's holiday and a
         # ten-day stretch to the next working day: a case accepted before this can have no
         # materials finding dated in the period.
@@ -47,11 +48,8 @@ class Period:
         self.as_of_us = microseconds(as_of)
         self.as_of_day = f"toDate({quote(self.as_of_date.isoformat())})"
         self.last_day = f"toDate({quote(last.isoformat())})"
+        self.day_before = f"toDate({quote((first - timedelta(days=1)).isoformat())})"
         self.within = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
-
-
-# The columns of a case's summary that depend on the period: name -> its expression for a period.
-PeriodColumns = dict[str, Callable[[Period], str]]
 
 
 def first_submission(clickhouse: ClickHouse, period: Period) -> date:
@@ -71,42 +69,21 @@ def _materials_pending(period: Period) -> str:
     return f"(missing_materials > 0 AND accepted_on >= toDate({quote(period.materials_since.isoformat())}))"
 
 
-def _case_summaries(periods: list[Period], columns: PeriodColumns, where: Callable[[Period], str] | None = None,
+def _case_summaries(period: Period, columns: dict[str, str], where: str | None = None,
                     fixed: dict[str, str] | None = None) -> str:
-    """One row per case and period (`period_index`, from 1) with the case accepted by the period's
-    moment (from case_state, read once for all the periods: reading the rows is most of the cost): who
-    accepted it, and the facts of its clock as they stood then (suspensions, resumptions and extensions
-    after the moment are cut off), with the `columns` worked out for the period and the `fixed` ones.
-    Unless `where` says which cases to read, only those still open on the period's first day or later:
-    a case closed before the period can be neither overdue nor suspended in it."""
-    def read(period: Period) -> str:
-        chosen = where(period) if where else closed_on_or_after(period.first, period.as_of_us)
-        return f"accepted_us <= {period.as_of_us} AND {chosen} AND {_submitted_in(period)}"
-
-    case_columns = {"c_id": "case_id", "c_window": "window_code", "c_staff": "staff_code",
-                    "c_staff_department": "staff_department", "c_acc_ord": "toInt64(accepted_ord)",
-                    "c_promised": "toInt64(promised_days)", **(fixed or {})}
-    period_columns: PeriodColumns = {"c_limit": lambda period: f"toInt64({limit_at(period.as_of_us)})",
-                                     "c_state": lambda period: state_at(period.as_of_us), **columns}
-    if len(periods) > 1:  # which periods the row is read for (one alone is the WHERE itself: chDB then fails)
-        period_columns["c_read"] = read
-    indexes = range(1, len(periods) + 1)
-    # each period's columns side by side, then the row's own period's picked out of them
-    each = ",\n        ".join(f"{column(period)} AS {name}_{index}" for name, column in period_columns.items()
-                              for index, period in zip(indexes, periods))
-    picked = ",\n    ".join(f"[{', '.join(f'{name}_{index}' for index in indexes)}][period_index] AS {name}"
-                             for name in period_columns)
+    """One row per case accepted by the period's moment: who accepted it, and the facts of its clock as
+    they stood then (the `columns`: suspensions, resumptions and extensions after the moment cut off),
+    with the `fixed` ones. Unless `where` says which cases to read, only those still open on the
+    period's first day or later: a case closed before the period can be neither overdue nor suspended in it."""
+    chosen = where or closed_on_or_after(period.first, period.as_of_us)
+    summary = {"c_id": "case_id", "c_window": "window_code", "c_staff": "staff_code",
+               "c_staff_department": "staff_department", "c_acc_ord": "toInt64(accepted_ord)",
+               "c_promised": "toInt64(promised_days)", **(fixed or {}),
+               "c_limit": f"toInt64({limit_at(period.as_of_us)})", "c_state": state_at(period.as_of_us), **columns}
     return f"""
-    SELECT period_index, {", ".join(case_columns)}, 1 AS c_accepted,
-        {picked}
-    FROM (
-        SELECT {", ".join(f"{expression} AS {name}" for name, expression in case_columns.items())},
-            {each}
-        FROM case_state FINAL
-        WHERE {" OR ".join(f"({read(period)})" for period in periods)}
-    ) AS cases
-    ARRAY JOIN [{", ".join(map(str, indexes))}] AS period_index
-    {"WHERE c_read" if len(periods) > 1 else ""}"""
+    SELECT {", ".join(f"{expression} AS {name}" for name, expression in summary.items())}, 1 AS c_accepted
+    FROM case_state FINAL
+    WHERE accepted_us <= {period.as_of_us} AND {chosen} AND {_submitted_in(period)}"""
 
 
 def _submitted_in(period: Period) -> str:
@@ -139,23 +116,88 @@ def overdue_findings(clickhouse: ClickHouse, period: Period) -> list[Finding]:
 
 
 def overdue_findings_in(clickhouse: ClickHouse, periods: list[Period]) -> list[list[Finding]]:
-    """The overdue findings of each period, from one pass over the cases (months in a row share most
-    of their cases)."""
-    columns: PeriodColumns = {
-        "c_s_ordbs": lambda period: _begun(period, "suspended_ordb"),
-        "c_r_ordbs": _resumed_ordbs,
-        "c_s_counts": lambda period: _begun(period, "suspension_counts"),
-        "c_h_starts": lambda period: _holders(period, "holder_from_on"),
-        "c_h_staff": lambda period: _holders(period, "holder_staff"),
-        "c_h_departments": lambda period: _holders(period, "holder_departments"),
-        "c_as_of_ord": lambda period: _ordinal_of(period.as_of_day),
+    """The overdue findings of each period. A case's row holds its first overdue working day
+    (overdue_ord), which is its day as of the period's moment unless something happened to the case
+    later that same day (case_state.first_overdue_ordinal): the findings are read off that column, and
+    only such cases, if any, have their clocks worked out as they stood at the moment."""
+    found = _overdue_as_held(clickhouse, periods)
+    for index, period in enumerate(periods):
+        if not period.ends_its_day and _changed_after(clickhouse, period):
+            found[index] = sorted(found[index] + _overdue_worked_out(clickhouse, period),
+                                  key=lambda finding: (finding.date, finding.case_id))
+    return found
+
+
+def _held_overdue(period: Period) -> str:
+    """Condition on case_state: the row's first overdue working day lies in the period, and had come
+    by the moment (the clock's cutoff then: the conclusion or withdrawal, or the moment's day)."""
+    moment = period.as_of_us
+    cutoff = (f"least(least(if(concluded_us <= {moment}, toInt64(concluded_ord), {OPEN_END}), "
+              f"if(withdrawn_us <= {moment}, toInt64(withdrawn_ord), {OPEN_END})), {_ordinal_of(period.as_of_day)})")
+    held = "" if period.ends_its_day else f" AND latest_us <= {moment}"
+    return (f"accepted_us <= {moment} AND {_submitted_in(period)}{held} "
+            f"AND overdue_ord > {_ordinal_of(period.day_before)} AND overdue_ord <= {_ordinal_of(period.last_day)} "
+            f"AND toInt64(overdue_ord) <= {cutoff}")
+
+
+def _overdue_as_held(clickhouse: ClickHouse, periods: list[Period]) -> list[list[Finding]]:
+    """The overdue findings of each period read off the rows' overdue_ord, for the cases with nothing
+    later on the moment's day. Few cases fall due in a period: they are found first by the table's key."""
+    conditions = [_held_overdue(period) for period in periods]
+    in_any = " OR ".join(f"({condition})" for condition in conditions)
+    # which periods a row is found for (one alone is the WHERE itself: chDB then fails)
+    matched = f"[{', '.join(conditions)}]" if len(periods) > 1 else "[1]"
+    rows = clickhouse.query(f"""
+SELECT period_index, case_id, window_code, day, c_limit, holder_staff[holder] AS staff,
+    holder_departments[holder] AS department
+FROM (
+    SELECT *, arrayCount((start, on) -> start < on, holder_from_on, replicate(day, holder_from_on)) AS holder
+    FROM (
+        SELECT case_id, window_code, toInt64(overdue_ord) AS target, holder_from_on, holder_staff, holder_departments,
+            [{", ".join(limit_at(period.as_of_us) for period in periods)}] AS limits, {matched} AS matched
+        FROM case_state FINAL
+        WHERE {in_any}
+    ) AS due
+    ANY LEFT JOIN (SELECT toInt64(ordinal) AS target, day FROM calendar_days WHERE is_workday = 1) AS workdays
+        USING target
+) AS dated
+ARRAY JOIN arrayEnumerate(limits) AS period_index, limits AS c_limit, matched AS c_matched
+WHERE c_matched
+ORDER BY day, case_id
+""")
+    found: list[list[Finding]] = [[] for _ in periods]
+    for row in rows:
+        found[row["period_index"] - 1].append(Finding(
+            "overdue", row["case_id"], row["day"], _or_none(row["window_code"]), _or_none(row["department"]),
+            _or_none(row["staff"]), overdue_detail(row["c_limit"], row["day"])))
+    return found
+
+
+def _changed_after(clickhouse: ClickHouse, period: Period) -> bool:
+    """Whether any case accepted by the period's moment has an event after it (any version of its row
+    does if the latest does: business time never goes back)."""
+    rows = clickhouse.query(f"SELECT count() AS n FROM case_state WHERE accepted_us <= {period.as_of_us} "
+                            f"AND latest_us > {period.as_of_us} AND {_submitted_in(period)}")
+    return rows[0]["n"] > 0
+
+
+def _overdue_worked_out(clickhouse: ClickHouse, period: Period) -> list[Finding]:
+    """The period's overdue findings of the cases changed after its moment, from their clocks as they
+    stood at the moment."""
+    columns = {
+        "c_s_ordbs": _begun(period, "suspended_ordb"),
+        "c_r_ordbs": _resumed_ordbs(period),
+        "c_s_counts": _begun(period, "suspension_counts"),
+        "c_h_starts": _holders(period, "holder_from_on"),
+        "c_h_staff": _holders(period, "holder_staff"),
+        "c_h_departments": _holders(period, "holder_departments"),
+        "c_as_of_ord": _ordinal_of(period.as_of_day),
     }
     fixed = {"c_concluded_ord": "toInt64(concluded_ord)", "c_withdrawn_ord": "toInt64(withdrawn_ord)"}
-    summaries = _case_summaries(periods, columns, _may_fall_due_in, fixed)
-    dated_in = " OR ".join(f"(period_index = {index} AND day {period.within})"
-                           for index, period in enumerate(periods, 1))
+    changed = f"{_may_fall_due_in(period)} AND latest_us > {period.as_of_us}"
+    summaries = _case_summaries(period, columns, changed, fixed)
     rows = clickhouse.query(f"""
-SELECT period_index, c_id, c_window, c_limit, day, c_h_staff[holder] AS staff, c_h_departments[holder] AS department
+SELECT c_id, c_window, c_limit, day, c_h_staff[holder] AS staff, c_h_departments[holder] AS department
 FROM (
 SELECT *, arrayCount((s, d) -> s < d, c_h_starts, replicate(day, c_h_starts)) AS holder
 FROM (
@@ -181,15 +223,11 @@ FROM (
 ) AS overdue
 ANY LEFT JOIN (SELECT toInt64(ordinal) AS target, day FROM calendar_days WHERE is_workday = 1) AS workdays
     USING target
-WHERE {dated_in}
+WHERE day {period.within}
 ) AS dated
 """)
-    found: list[list[Finding]] = [[] for _ in periods]
-    for row in rows:
-        found[row["period_index"] - 1].append(Finding(
-            "overdue", row["c_id"], row["day"], _or_none(row["c_window"]), _or_none(row["department"]),
-            _or_none(row["staff"]), overdue_detail(row["c_limit"], row["day"])))
-    return found
+    return [Finding("overdue", row["c_id"], row["day"], _or_none(row["c_window"]), _or_none(row["department"]),
+                    _or_none(row["staff"]), overdue_detail(row["c_limit"], row["day"])) for row in rows]
 
 
 def _may_fall_due_in(period: Period) -> str:
@@ -245,16 +283,16 @@ def _late_entries(clickhouse: ClickHouse, period: Period, hours: float) -> list[
 
 
 def _late_supplements(clickhouse: ClickHouse, period: Period) -> list[Finding]:
-    columns: PeriodColumns = {
-        "c_s_versions": lambda period: _begun(period, "suspended_versions"),
-        "c_s_ords": lambda period: _begun(period, "suspended_ord"),
-        "c_s_ordbs": lambda period: _begun(period, "suspended_ordb"),
-        "c_s_ons": lambda period: _begun(period, "suspended_on"),
-        "c_s_reasons": lambda period: _begun(period, "suspension_reasons"),
-        "c_s_counts": lambda period: _begun(period, "suspension_counts"),
-        "c_r_ordbs": _resumed_ordbs,
-        "c_x_versions": lambda period: _extensions(period, "extended_versions"),
-        "c_x_days": lambda period: _extensions(period, "extended_days"),
+    columns = {
+        "c_s_versions": _begun(period, "suspended_versions"),
+        "c_s_ords": _begun(period, "suspended_ord"),
+        "c_s_ordbs": _begun(period, "suspended_ordb"),
+        "c_s_ons": _begun(period, "suspended_on"),
+        "c_s_reasons": _begun(period, "suspension_reasons"),
+        "c_s_counts": _begun(period, "suspension_counts"),
+        "c_r_ordbs": _resumed_ordbs(period),
+        "c_x_versions": _extensions(period, "extended_versions"),
+        "c_x_days": _extensions(period, "extended_days"),
     }
     rows = clickhouse.query(f"""
 SELECT c_id, c_window, c_staff, c_staff_department, day, elapsed, limit_days
@@ -267,7 +305,7 @@ FROM (
         c_promised + arraySum(arrayMap((d, v, vi) -> if(v < vi, toInt64(d), 0), c_x_days, c_x_versions,
                                        replicate(c_s_versions[i], c_x_days))) AS limit_days,
         c_s_ons[i] AS day
-    FROM ({_case_summaries([period], columns, _supplement_requests)}) AS summaries
+    FROM ({_case_summaries(period, columns, _supplement_requests(period))}) AS summaries
     ARRAY JOIN arrayEnumerate(c_s_versions) AS i
     WHERE c_s_reasons[i] = 'supplement'
 ) AS requests
@@ -295,10 +333,9 @@ def _supplement_requested_in(period: Period) -> str:
 
 
 def _materials_overdue(clickhouse: ClickHouse, period: Period, materials_days: int) -> list[Finding]:
-    columns: PeriodColumns = {"c_received": lambda period: f"materials_us <= {period.as_of_us}",
-                              "c_withdrawn": lambda period: f"withdrawn_us <= {period.as_of_us}"}
+    columns = {"c_received": f"materials_us <= {period.as_of_us}", "c_withdrawn": f"withdrawn_us <= {period.as_of_us}"}
     fixed = {"c_missing": "missing_materials", "c_received_on": "materials_on", "c_withdrawn_on": "withdrawn_on"}
-    summaries = _case_summaries([period], columns, _materials_pending_rows, fixed)
+    summaries = _case_summaries(period, columns, _materials_pending_rows(period), fixed)
     rows = clickhouse.query(f"""
 SELECT * FROM (
     SELECT * FROM (

@@ -16,7 +16,7 @@ from contextlib import closing
 from pathlib import Path
 
 from projections.backends import ClickHouse, quote
-from projections.case_state import NEVER_US, OPEN_END
+from projections.case_state import NEVER_US, OPEN_END, first_overdue_sql
 from projections.checks import column_fits, fits
 from projections.rows import STATE_AFTER
 from projections.schema import COLUMNS
@@ -195,6 +195,7 @@ def case_state_sql(low: str = "00", high: str = "g") -> str:
     for the cases in case_events whose ids are in [low, high): the facts of the last event of each type,
     and the histories in version order."""
     grouped = {"folded_version": "max(version)", "folded_position": "argMax(position, version)",
+               "folded_latest_us": "argMax(occurred_us, version)",
                "folded_state": "if(countIf(state_after != '') = 0, '', argMaxIf(state_after, version, state_after != ''))"}
     for event_type, facts in FACTS.items():
         grouped[f"count_{event_type}"] = f"countIf(event_type = '{event_type}')"
@@ -231,6 +232,9 @@ def case_state_sql(low: str = "00", high: str = "g") -> str:
         "holder_staff": each("holders", "staff_code"),
         "holder_departments": each("holders", "department_code"),
     }
+    # of the arrays above, by the names they take in the outer SELECT
+    arrays["overdue_ord"] = first_overdue_sql("accepted_ord", "promised_days + arraySum(extended_days)",
+                                              "suspended_ordb", "resumed_ordb", "suspension_counts")
     columns = [column for column in COLUMNS["case_state"] if column != "case_id"]
     assert set(columns) == {name.removeprefix("folded_") for name in grouped if name.startswith("folded_")} | set(arrays)
     outer = ["case_id"] + [f"{arrays[column]} AS {column}" if column in arrays else f"folded_{column} AS {column}"

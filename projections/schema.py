@@ -41,8 +41,11 @@ CREATE TABLE IF NOT EXISTS case_events (
 # One row per case: its state after its latest event, kept by the projector (projections.case_state),
 # with the history the SLA clock needs as aligned arrays, so that a case's clock as of any moment is
 # arithmetic on one row. "Never" is 9223372036854775807 for a moment, 1970-01-01 for a day and
-# 4294967295 for an ordinal. Sorted by submission day, which never changes, so that a question
-# about the cases open at a moment reads only the days from the oldest of them on.
+# 4294967295 for an ordinal. latest_us is the business time of the case's latest event; overdue_ord
+# the ordinal of its first overdue working day as its history stands (projections.case_state), so
+# that a period's overdue cases are found by one range of one column. Sorted by submission day,
+# which never changes, so that a question about the cases open at a moment reads only the days
+# from the oldest of them on.
 CASE_STATE = """
 CREATE TABLE IF NOT EXISTS case_state (
     case_id String,
@@ -94,7 +97,9 @@ CREATE TABLE IF NOT EXISTS case_state (
     extended_days Array(Int32),
     holder_from_on Array(Date),
     holder_staff Array(String),
-    holder_departments Array(String)
+    holder_departments Array(String),
+    latest_us Int64,
+    overdue_ord UInt32
 ) ENGINE = ReplacingMergeTree(version) ORDER BY (submitted_on, case_id)
 """
 
