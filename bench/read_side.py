@@ -47,10 +47,10 @@ def scored(store, subject: str, first, now: datetime) -> list:
     findings were found with the month's (api.monthly_scores.Board)."""
     before = (first - timedelta(days=1)).replace(day=1)
     overdue = months_overdue(store, months=[first, before] if subject == "window" else [first], as_of=now)
-    inputs = month_subjects(store, month=first, as_of=now, policy=POLICY, subjects=(subject,), overdue=overdue[0])
+    inputs = month_subjects(store, month=first, as_of=now, subjects=(subject,), overdue=overdue[0])
     scores = score_subjects(SCHEME, subject, inputs[subject])
     if subject == "window" and any(score.grade == "fail" for score in scores):
-        previous = month_subjects(store, month=before, as_of=now, policy=POLICY, subjects=(subject,), ranking=False,
+        previous = month_subjects(store, month=before, as_of=now, subjects=(subject,), ranking=False,
                                   overdue=overdue[1])
         talks_required(score_subjects(SCHEME, subject, previous[subject]), scores)
     return scores

@@ -39,7 +39,7 @@ class CaseFilter:
     hall: str | None = None
     department: str | None = None
     window: str | None = None
-    case_ids: tuple[str, ...] = ()
+    keys: tuple[tuple[date, str], ...] = ()  # only these cases: (submission day, id), the table's key
     open_since: date | None = None  # only cases still open on this day or later (at the moment asked)
     submitted: tuple[date, date] | None = None  # the submission days of case_ids, first and last
     accepted_or_concluded: tuple[date, date] | None = None  # only cases accepted or concluded in these days
@@ -63,8 +63,9 @@ class CaseFilter:
                               ("window_code", self.window)):
             if value:
                 conditions.append(f"{column} = {quote(value)}")
-        if self.case_ids:
-            conditions.append(f"case_id IN ({', '.join(quote(case_id) for case_id in self.case_ids)})")
+        if self.keys:  # by the whole key, so that only the granules holding them are read
+            keys = ", ".join(f"(toDate({quote(day.isoformat())}), {quote(case_id)})" for day, case_id in self.keys)
+            conditions.append(f"(submitted_on, case_id) IN ({keys})")
         if self.accepted_or_concluded:
             first, last = (quote(day.isoformat()) for day in self.accepted_or_concluded)
             conditions.append(f"(accepted_on BETWEEN toDate({first}) AND toDate({last}) "
@@ -212,7 +213,7 @@ def warnings(clickhouse: ClickHouse, as_of: datetime, policy: WarningPolicy, cal
     if not page:
         return [], len(ranked)
     days = [row["submitted_on"] for row in page]
-    on_page = CaseFilter(states=cases.states, case_ids=tuple(row["case_id"] for row in page),
+    on_page = CaseFilter(states=cases.states, keys=tuple((row["submitted_on"], row["case_id"]) for row in page),
                          submitted=(min(days), max(days)))
     rows = {row["case_id"]: row for row in clickhouse.query(case_clocks_sql(as_of, policy, on_page))}
     return [_clock_row(rows[row["case_id"]], calendar) for row in page], len(ranked)

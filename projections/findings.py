@@ -166,10 +166,13 @@ WHERE c_matched
 ORDER BY day, case_id
 """)
     found: list[list[Finding]] = [[] for _ in periods]
+    details: dict[tuple[int, date], str] = {}  # a month's findings share a few dozen
     for row in rows:
+        key = (row["c_limit"], row["day"])
+        detail = details.get(key) or details.setdefault(key, overdue_detail(*key))
         found[row["period_index"] - 1].append(Finding(
             "overdue", row["case_id"], row["day"], _or_none(row["window_code"]), _or_none(row["department"]),
-            _or_none(row["staff"]), overdue_detail(row["c_limit"], row["day"])))
+            _or_none(row["staff"]), detail))
     return found
 
 

@@ -18,8 +18,8 @@ from projections.rows import microseconds
 
 # by -> the clock's column holding the group's key (staff = the accepting staff; department = the item's)
 GROUP_COLUMNS = {"window": "window", "hall": "hall", "department": "department", "staff": "staff", "item": "item"}
-# the counts that break a tie between scores (domain.scoring: cases accepted, on-time rate)
-RANKING_COUNTS = ("accepted", "concluded", "concluded_on_time")
+# the groups whose scores are ranked (domain.scoring), and case_state's columns for them
+RANKING_KEYS = {"window": "window_code", "staff": "staff_code"}
 # groupings a case never accepted belongs to (it has no window, hall or staff), and their case_state columns
 UNACCEPTED_COLUMNS = {"department": "department_code", "item": "item_code"}
 
@@ -43,22 +43,33 @@ def case_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: da
     return {key: value for key, value in counts.items() if value}
 
 
-def ranking_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime, policy: WarningPolicy,
-                      by: str, submitted_since: date) -> dict[str, CaseCounts]:
-    """The counts a tie between scores is broken by (cases accepted; concluded, and on time), per group,
-    as case_counts_by has them, for less: the others are not worked out. `submitted_since` is a day no
-    later than the first submission of a case open on the period's first day or later (the caller has
-    found one: projections.findings.first_submission)."""
-    # only the cases accepted or concluded in the period count towards these
-    cases = CaseFilter(open_since=first, submitted=(submitted_since, local_date(as_of)),
-                       accepted_or_concluded=(first, last))
-    return {row.pop("key"): CaseCounts(**row)
-            for row in clickhouse.query(_accepted_sql(first, last, as_of, policy, by, cases, RANKING_COUNTS))}
+def ranking_counts_by(clickhouse: ClickHouse, *, first: date, last: date, as_of: datetime, by: str,
+                      submitted_since: date) -> dict[str, CaseCounts]:
+    """The counts a tie between scores is broken by (cases accepted; concluded, and on time), per window
+    or staff member, as case_counts_by has them, for less: no clock is worked out. A concluded case was
+    on time if its first overdue working day (case_state.overdue_ord) had not come by its conclusion,
+    after which nothing moves it. `submitted_since` is a day no later than the first submission of a
+    case open on the period's first day or later (the caller has found one:
+    projections.findings.first_submission)."""
+    moment = microseconds(as_of)
+    in_period = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
+    concluded = f"item_kind != 'immediate' AND concluded_us <= {moment} AND concluded_on {in_period}"
+    rows = clickhouse.query(f"""
+SELECT {RANKING_KEYS[by]} AS key,
+    toInt64(countIf(accepted_on {in_period})) AS accepted,
+    toInt64(countIf({concluded})) AS concluded,
+    toInt64(countIf({concluded} AND overdue_ord > concluded_ord)) AS concluded_on_time
+FROM case_state FINAL
+WHERE accepted_us <= {moment} AND (accepted_on {in_period} OR concluded_on {in_period})
+    AND submitted_on BETWEEN toDate({quote(submitted_since.isoformat())}) AND toDate({quote(local_date(as_of).isoformat())})
+GROUP BY key
+""")
+    return {row.pop("key"): CaseCounts(**row) for row in rows}
 
 
 def _accepted_sql(first: date, last: date, as_of: datetime, policy: WarningPolicy, by: str | None,
-                  cases: CaseFilter, counted: tuple[str, ...] | None = None) -> str:
-    """The counts of the accepted cases (all of them, or those `counted`) per group."""
+                  cases: CaseFilter) -> str:
+    """The counts of the accepted cases per group."""
     in_period = f"BETWEEN toDate({quote(first.isoformat())}) AND toDate({quote(last.isoformat())})"
     concluded = f"kind != 'immediate' AND state IN ('concluded', 'delivered') AND concluded_on {in_period}"
     immediate = f"kind = 'immediate' AND accepted_on {in_period}"
@@ -74,8 +85,7 @@ def _accepted_sql(first: date, last: date, as_of: datetime, policy: WarningPolic
         "overdue": "countIf(state IN ('accepted', 'suspended') AND warning = 'red')",
         "yellow": "countIf(state IN ('accepted', 'suspended') AND warning = 'yellow')",
     }
-    columns = ",\n    ".join(f"toInt64({expression}) AS {name}" for name, expression in counts.items()
-                              if counted is None or name in counted)
+    columns = ",\n    ".join(f"toInt64({expression}) AS {name}" for name, expression in counts.items())
     key = GROUP_COLUMNS[by] if by else "''"
     return f"""
 SELECT {key} AS key,

@@ -39,7 +39,6 @@ from domain.findings import Finding
 from domain.metrics import CaseCounts, case_figures, period_as_of
 from domain.scheme import SUBJECTS
 from domain.scoring import SubjectMonth
-from domain.sla import WarningPolicy
 from projections import queries
 from projections.queries import keyed
 from projections.backends import ClickHouse, quote
@@ -57,21 +56,19 @@ DETAIL_FIELDS = {"window": ("name", "hall", "department"), "staff": ("name", "wi
 
 
 def month_subjects(clickhouse: ClickHouse, *, month: date, as_of: datetime, late_entry_hours: float = 24,
-                   materials_days: int = 15, policy: WarningPolicy | None = None,
-                   subjects: Iterable[str] = SUBJECTS, ranking: bool = True,
+                   materials_days: int = 15, subjects: Iterable[str] = SUBJECTS, ranking: bool = True,
                    overdue: MonthOverdue | None = None) -> dict[str, list[SubjectMonth]]:
     """Every window ("window") and staff member ("staff") of the catalogue with the month's counts,
     by code. `month` is the month's first day; `as_of` the moment asked about (usually now); `overdue`
     the month's overdue findings if found ahead (months_overdue)."""
     found, _ = month_subjects_and_details(clickhouse, month=month, as_of=as_of, late_entry_hours=late_entry_hours,
-                                          materials_days=materials_days, policy=policy,
-                                          subjects=subjects, ranking=ranking, overdue=overdue)
+                                          materials_days=materials_days, subjects=subjects, ranking=ranking,
+                                          overdue=overdue)
     return found
 
 
 def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: datetime, late_entry_hours: float = 24,
-                               materials_days: int = 15, policy: WarningPolicy | None = None,
-                               subjects: Iterable[str] = SUBJECTS, ranking: bool = True,
+                               materials_days: int = 15, subjects: Iterable[str] = SUBJECTS, ranking: bool = True,
                                overdue: MonthOverdue | None = None) -> tuple[dict[str, list[SubjectMonth]], Details]:
     """month_subjects, and the catalogue's details of each subject (window: name, hall, department;
     staff: name, window, department) read in the same pass. Without `ranking`, the month's case
@@ -118,8 +115,8 @@ def month_subjects_and_details(clickhouse: ClickHouse, *, month: date, as_of: da
     for subject in wanted:
         details[subject] = {row["code"]: {name: row.get(name) for name in DETAIL_FIELDS[subject]}
                             for row in queries.catalogue(clickhouse, subject)}
-        counts = ranking_counts_by(clickhouse, first=first, last=last, as_of=month_end, policy=policy or WarningPolicy(),
-                                   by=subject, submitted_since=overdue.submitted_since) if ranking else {}
+        counts = ranking_counts_by(clickhouse, first=first, last=last, as_of=month_end, by=subject,
+                                   submitted_since=overdue.submitted_since) if ranking else {}
         codes = sorted(set(details[subject]) | set(refs[subject]))
         found[subject] = [subject_month(code, refs[subject].get(code, {}), counts.get(code, CaseCounts()),
                                         subject == "staff" and code in disqualified)
