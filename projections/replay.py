@@ -232,17 +232,20 @@ def case_state_sql(low: str = "00", high: str = "g") -> str:
         "holder_staff": each("holders", "staff_code"),
         "holder_departments": each("holders", "department_code"),
     }
-    # of the arrays above, by the names they take in the outer SELECT
-    arrays["overdue_ord"] = first_overdue_sql("accepted_ord", "promised_days + arraySum(extended_days)",
-                                              "suspended_ordb", "resumed_ordb", "suspension_counts")
+    # worked out from the row's other columns, a step further out (an alias would be expanded in place)
+    derived = {"overdue_ord": first_overdue_sql("accepted_ord", "promised_days + arraySum(extended_days)",
+                                                "suspended_ordb", "resumed_ordb", "suspension_counts")}
     columns = [column for column in COLUMNS["case_state"] if column != "case_id"]
-    assert set(columns) == {name.removeprefix("folded_") for name in grouped if name.startswith("folded_")} | set(arrays)
-    outer = ["case_id"] + [f"{arrays[column]} AS {column}" if column in arrays else f"folded_{column} AS {column}"
-                           for column in columns]
+    assert set(columns) == ({name.removeprefix("folded_") for name in grouped if name.startswith("folded_")}
+                            | set(arrays) | set(derived))
+    row = ["case_id"] + [f"{arrays[column]} AS {column}" if column in arrays else f"folded_{column} AS {column}"
+                         for column in columns if column not in derived]
     # folded under other names: an alias named like a column of case_events would stand for that column
-    return (f"INSERT INTO case_state SELECT {', '.join(outer)} FROM ("
+    return (f"INSERT INTO case_state SELECT case_id, "
+            f"{', '.join(f'{derived[column]} AS {column}' if column in derived else column for column in columns)} "
+            f"FROM (SELECT {', '.join(row)} FROM ("
             f"SELECT case_id, {', '.join(f'{sql} AS {name}' for name, sql in grouped.items())} "
-            f"FROM case_events WHERE {between(low, high)} GROUP BY case_id) {NEW_ROWS}")
+            f"FROM case_events WHERE {between(low, high)} GROUP BY case_id)) {NEW_ROWS}")
 
 
 def id_ranges(events: int, per_range: int = 2_000_000) -> list[tuple[str, str]]:
