@@ -118,11 +118,19 @@ SELECT {group_key(by, level, moment)} AS key,
     toInt64(countIf({dated('merged_on', 'merged_us')})) AS merged,
     toInt64(countIf({dated('problem_on', 'problem_us')})) AS problem
 FROM complaint_state FINAL
-WHERE received_on <= {day_literal(last)} AND updated_on >= {day_literal(first)} AND received_us <= {moment}{sent_to(department)}
+WHERE {_touched_in(first, last)} AND received_us <= {moment}{sent_to(department)}
 GROUP BY key
 """)
     counts = {row.pop("key"): ComplaintCounts(**row) for row in rows}
     return {key: value for key, value in counts.items() if value}
+
+
+def _touched_in(first: date, last: date) -> str:
+    """Condition on complaint_state: received by the period's end, with its latest event on or after its
+    start. The first day such a complaint was received is found first without FINAL (an older version
+    was updated no later than the latest), so that FINAL reads only from that day on, not all history."""
+    touched = f"received_on <= {day_literal(last)} AND updated_on >= {day_literal(first)}"
+    return f"{touched} AND received_on >= (SELECT min(received_on) FROM complaint_state WHERE {touched})"
 
 
 # -- hot spots ----------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ they stood at a moment, late entries one over the case events of the period; the
 written by domain.findings' own *_detail functions.
 
 Days are working-day ordinals (projector.WorkdayOrdinals): the (N+1)-th counted working day is the
-ordinal a + N + 1 pushed out by each suspension that starts before it (a prefix sum), and the day
-is found again by joining the ordinal to the calendar dimension. No lambda captures a column
+ordinal a + N + 1 pushed out by each suspension that starts before it (a prefix sum; the projector
+keeps it in case_state.overdue_ord), and the day is found again by joining the ordinal to the
+calendar dimension. No lambda captures a column
 (ClickHouse 18.16 drops such columns): a case's own values enter a lambda through replicate()."""
 
 from __future__ import annotations
@@ -142,7 +143,8 @@ def _held_overdue(period: Period) -> str:
 
 def _overdue_as_held(clickhouse: ClickHouse, periods: list[Period]) -> list[list[Finding]]:
     """The overdue findings of each period read off the rows' overdue_ord, for the cases with nothing
-    later on the moment's day. Few cases fall due in a period: they are found first by the table's key."""
+    later on the moment's day: one pass over the rows for all the periods, which reads a few of their
+    columns and works out no clock."""
     conditions = [_held_overdue(period) for period in periods]
     in_any = " OR ".join(f"({condition})" for condition in conditions)
     # which periods a row is found for (one alone is the WHERE itself: chDB then fails)
