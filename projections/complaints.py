@@ -242,17 +242,17 @@ def reply_overdue(clickhouse: ClickHouse, *, first: date, last: date, as_of: dat
     those merged by their due date. The department is the one holding it on the due date."""
     moment, today = microseconds(as_of), local_date(as_of)
     holder = "arrayCount(on -> on <= due_date, dispatch_on)"
-    due_in = (f"length(dispatch_us) > 0 AND received_on <= {day_literal(last)} "
-              f"AND due_date BETWEEN {day_literal(first - timedelta(days=31))} AND {day_literal(last)}")
+    # few complaints go unanswered: found first by the table's key
+    unanswered = (f"length(dispatch_us) > 0 AND received_on <= {day_literal(last)} "
+                  f"AND due_date BETWEEN {day_literal(first - timedelta(days=31))} AND {day_literal(last)} "
+                  f"AND dispatch_us[1] <= {moment} AND NOT (first_reply_us <= {moment} AND first_reply_on <= due_date) "
+                  f"AND NOT (merged_us <= {moment} AND merged_on <= due_date)")
     return clickhouse.query(f"""
 SELECT complaint_id, day, due_date, limit_days, if({holder} = 0, '', dispatch_departments[{holder}]) AS department
 FROM (
     SELECT *, toInt64(due_ord) + 1 AS next_ord
     FROM complaint_state FINAL
-    WHERE {keyed("complaint_state", "received_on, complaint_id", due_in)}
-        AND dispatch_us[1] <= {moment}
-        AND NOT (first_reply_us <= {moment} AND first_reply_on <= due_date)
-        AND NOT (merged_us <= {moment} AND merged_on <= due_date)
+    WHERE {keyed("complaint_state", "received_on, complaint_id", unanswered)}
 ) AS waiting
 {_workday('next_ord', 'day')}
 WHERE day BETWEEN {day_literal(first)} AND {day_literal(last)} AND day <= {day_literal(today)}
