@@ -164,8 +164,7 @@ def live_inputs(deployment: Deployment, month: str, as_of: datetime, subjects: t
     first, _ = month_days(month)
     return month_subjects_and_details(
         deployment.clickhouse, month=first, as_of=as_of, late_entry_hours=settings.late_entry_hours,
-        materials_days=settings.materials_days,
-        subjects=subjects, ranking=ranking, overdue=overdue)
+        materials_days=settings.materials_days, subjects=subjects, ranking=ranking, overdue=overdue)
 
 
 def overdue_of(deployment: Deployment, months: list[str], as_of: datetime) -> list[MonthOverdue]:

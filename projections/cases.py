@@ -41,8 +41,7 @@ class CaseFilter:
     window: str | None = None
     keys: tuple[tuple[date, str], ...] = ()  # only these cases: (submission day, id), the table's key
     open_since: date | None = None  # only cases still open on this day or later (at the moment asked)
-    submitted: tuple[date, date] | None = None  # the submission days of case_ids, first and last
-    accepted_or_concluded: tuple[date, date] | None = None  # only cases accepted or concluded in these days
+    submitted: tuple[date, date] | None = None  # the submission days of the cases asked about, first and last
 
     def where(self, moment: int, today: date) -> str:
         """Conditions on case_state's own columns, so that the clocks are worked out only for the
@@ -66,10 +65,6 @@ class CaseFilter:
         if self.keys:  # by the whole key, so that only the granules holding them are read
             keys = ", ".join(f"(toDate({quote(day.isoformat())}), {quote(case_id)})" for day, case_id in self.keys)
             conditions.append(f"(submitted_on, case_id) IN ({keys})")
-        if self.accepted_or_concluded:
-            first, last = (quote(day.isoformat()) for day in self.accepted_or_concluded)
-            conditions.append(f"(accepted_on BETWEEN toDate({first}) AND toDate({last}) "
-                              f"OR concluded_on BETWEEN toDate({first}) AND toDate({last}))")
         return " AND ".join(conditions)
 
     def having(self) -> str:

@@ -19,7 +19,7 @@ from domain.findings import (
 )
 from domain.clock import beijing, local_date
 from projections.backends import ClickHouse, quote
-from projections.case_state import NO_DATE, OPEN_END
+from projections.case_state import NO_DATE, OPEN_END, first_overdue_sql
 from projections.queries import keyed
 from projections.cases import closed_on_or_after, first_submission_days, limit_at, state_at
 from projections.rows import microseconds
@@ -129,16 +129,25 @@ def overdue_findings_in(clickhouse: ClickHouse, periods: list[Period]) -> list[l
     return found
 
 
+def _cutoff(period: Period) -> str:
+    """A case_state row's clock cutoff at the period's moment, as an ordinal: its conclusion or
+    withdrawal by then, else the moment's day."""
+    moment = period.as_of_us
+    return (f"least(least(if(concluded_us <= {moment}, toInt64(concluded_ord), {OPEN_END}), "
+            f"if(withdrawn_us <= {moment}, toInt64(withdrawn_ord), {OPEN_END})), {_ordinal_of(period.as_of_day)})")
+
+
+def _falls_in(period: Period, day: str) -> str:
+    """Condition: the working-day ordinal `day` is a day of the period."""
+    return f"{day} > {_ordinal_of(period.day_before)} AND {day} <= {_ordinal_of(period.last_day)}"
+
+
 def _held_overdue(period: Period) -> str:
     """Condition on case_state: the row's first overdue working day lies in the period, and had come
-    by the moment (the clock's cutoff then: the conclusion or withdrawal, or the moment's day)."""
-    moment = period.as_of_us
-    cutoff = (f"least(least(if(concluded_us <= {moment}, toInt64(concluded_ord), {OPEN_END}), "
-              f"if(withdrawn_us <= {moment}, toInt64(withdrawn_ord), {OPEN_END})), {_ordinal_of(period.as_of_day)})")
-    held = "" if period.ends_its_day else f" AND latest_us <= {moment}"
-    return (f"accepted_us <= {moment} AND {_submitted_in(period)}{held} "
-            f"AND overdue_ord > {_ordinal_of(period.day_before)} AND overdue_ord <= {_ordinal_of(period.last_day)} "
-            f"AND toInt64(overdue_ord) <= {cutoff}")
+    by the moment (by the clock's cutoff then)."""
+    held = "" if period.ends_its_day else f" AND latest_us <= {period.as_of_us}"
+    return (f"accepted_us <= {period.as_of_us} AND {_submitted_in(period)}{held} "
+            f"AND {_falls_in(period, 'overdue_ord')} AND toInt64(overdue_ord) <= {_cutoff(period)}")
 
 
 def _overdue_as_held(clickhouse: ClickHouse, periods: list[Period]) -> list[list[Finding]]:
@@ -149,16 +158,23 @@ def _overdue_as_held(clickhouse: ClickHouse, periods: list[Period]) -> list[list
     in_any = " OR ".join(f"({condition})" for condition in conditions)
     # which periods a row is found for (one alone is the WHERE itself: chDB then fails)
     matched = f"[{', '.join(conditions)}]" if len(periods) > 1 else "[1]"
+    return _charged(clickhouse, len(periods), f"""
+        SELECT case_id, window_code, toInt64(overdue_ord) AS target, holder_from_on, holder_staff, holder_departments,
+            [{", ".join(limit_at(period.as_of_us) for period in periods)}] AS limits, {matched} AS matched
+        FROM case_state FINAL
+        WHERE {in_any}""")
+
+
+def _charged(clickhouse: ClickHouse, periods: int, due: str) -> list[list[Finding]]:
+    """The overdue findings of each period, from `due`: one row per overdue case (case_id, window_code,
+    target: its first overdue working day's ordinal, its holders, and per period its limit and whether
+    it is found for it), dated and charged to the holder of that day."""
     rows = clickhouse.query(f"""
 SELECT period_index, case_id, window_code, day, c_limit, holder_staff[holder] AS staff,
     holder_departments[holder] AS department
 FROM (
     SELECT *, arrayCount((start, on) -> start < on, holder_from_on, replicate(day, holder_from_on)) AS holder
-    FROM (
-        SELECT case_id, window_code, toInt64(overdue_ord) AS target, holder_from_on, holder_staff, holder_departments,
-            [{", ".join(limit_at(period.as_of_us) for period in periods)}] AS limits, {matched} AS matched
-        FROM case_state FINAL
-        WHERE {in_any}
+    FROM ({due}
     ) AS due
     ANY LEFT JOIN (SELECT toInt64(ordinal) AS target, day FROM calendar_days WHERE is_workday = 1) AS workdays
         USING target
@@ -167,7 +183,7 @@ ARRAY JOIN arrayEnumerate(limits) AS period_index, limits AS c_limit, matched AS
 WHERE c_matched
 ORDER BY day, case_id
 """)
-    found: list[list[Finding]] = [[] for _ in periods]
+    found: list[list[Finding]] = [[] for _ in range(periods)]
     details: dict[tuple[int, date], str] = {}  # a month's findings share a few dozen
     for row in rows:
         key = (row["c_limit"], row["day"])
@@ -187,8 +203,9 @@ def _changed_after(clickhouse: ClickHouse, period: Period) -> bool:
 
 
 def _overdue_worked_out(clickhouse: ClickHouse, period: Period) -> list[Finding]:
-    """The period's overdue findings of the cases changed after its moment, from their clocks as they
-    stood at the moment."""
+    """The period's overdue findings of the cases changed after its moment, from their histories as
+    they stood at the moment: the first overdue working day as the projector works it out
+    (case_state.first_overdue_sql), of the suspensions and extensions by then."""
     columns = {
         "c_s_ordbs": _begun(period, "suspended_ordb"),
         "c_r_ordbs": _resumed_ordbs(period),
@@ -196,43 +213,16 @@ def _overdue_worked_out(clickhouse: ClickHouse, period: Period) -> list[Finding]
         "c_h_starts": _holders(period, "holder_from_on"),
         "c_h_staff": _holders(period, "holder_staff"),
         "c_h_departments": _holders(period, "holder_departments"),
-        "c_as_of_ord": _ordinal_of(period.as_of_day),
+        "c_cut_ord": _cutoff(period),
     }
-    fixed = {"c_concluded_ord": "toInt64(concluded_ord)", "c_withdrawn_ord": "toInt64(withdrawn_ord)"}
     changed = f"{_may_fall_due_in(period)} AND latest_us > {period.as_of_us}"
-    summaries = _case_summaries(period, columns, changed, fixed)
-    rows = clickhouse.query(f"""
-SELECT c_id, c_window, c_limit, day, c_h_staff[holder] AS staff, c_h_departments[holder] AS department
-FROM (
-SELECT *, arrayCount((s, d) -> s < d, c_h_starts, replicate(day, c_h_starts)) AS holder
-FROM (
-    SELECT *, c_acc_ord + c_limit + 1
-        + arraySum(arrayMap((l, cu, le, b) -> if(l < b + cu - le, le, 0), lowers, arrayCumSum(lens), lens,
-                            replicate(c_acc_ord + c_limit + 1, lens))) AS target
-    FROM (
-        SELECT *,
-            arrayMap((l, a) -> greatest(toInt64(l), a), c_paused_lowers, replicate(c_acc_ord, c_paused_lowers))
-                AS lowers,
-            arrayMap((u, l, c) -> greatest(toInt64(0), least(toInt64(u), c) - l), c_paused_uppers, lowers,
-                     replicate(c_cut_ord, lowers)) AS lens
-        FROM (
-            SELECT *,
-                multiIf(c_state IN ('concluded', 'delivered'), c_concluded_ord,
-                        c_state = 'withdrawn', c_withdrawn_ord, c_as_of_ord) AS c_cut_ord,
-                arrayFilter((o, c) -> c = 0, c_s_ordbs, c_s_counts) AS c_paused_lowers,
-                arrayFilter((o, c) -> c = 0, c_r_ordbs, c_s_counts) AS c_paused_uppers
-            FROM ({summaries}) AS summaries
-        ) AS cut
-    ) AS clipped
-    WHERE c_cut_ord - c_acc_ord - arraySum(lens) > c_limit
-) AS overdue
-ANY LEFT JOIN (SELECT toInt64(ordinal) AS target, day FROM calendar_days WHERE is_workday = 1) AS workdays
-    USING target
-WHERE day {period.within}
-) AS dated
-""")
-    return [Finding("overdue", row["c_id"], row["day"], _or_none(row["c_window"]), _or_none(row["department"]),
-                    _or_none(row["staff"]), overdue_detail(row["c_limit"], row["day"])) for row in rows]
+    target = first_overdue_sql("c_acc_ord", "c_limit", "c_s_ordbs", "c_r_ordbs", "c_s_counts")
+    return _charged(clickhouse, 1, f"""
+        SELECT c_id AS case_id, c_window AS window_code, target, c_h_starts AS holder_from_on,
+            c_h_staff AS holder_staff, c_h_departments AS holder_departments, [c_limit] AS limits, [1] AS matched
+        FROM (SELECT *, toInt64({target}) AS target FROM ({_case_summaries(period, columns, changed)}) AS summaries)
+            AS clocks
+        WHERE target <= c_cut_ord AND {_falls_in(period, 'target')}""")[0]
 
 
 def _may_fall_due_in(period: Period) -> str:
